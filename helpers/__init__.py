@@ -1,0 +1,37 @@
+"""Helpers shared by the chapters of the RNN forecasting book.
+
+Each function is small, documented, and taught in the chapter its module names.
+"""
+
+from .baselines import naive_forecast, seasonal_naive_forecast
+from .data import DATASETS, data_dir, load_dataset
+from .metrics import mae, rmse
+from .plots import plot_forecast, plot_losses, use_book_style
+from .record import ChapterRecord, metrics_dir
+from .repro import seed_everything, smoke_mode, torch_device
+from .scaling import SeriesScaler
+from .windows import Windows, as_series, chronological_split, make_windows, split_windows
+
+__all__ = [
+    "DATASETS",
+    "ChapterRecord",
+    "SeriesScaler",
+    "Windows",
+    "as_series",
+    "chronological_split",
+    "data_dir",
+    "load_dataset",
+    "mae",
+    "make_windows",
+    "metrics_dir",
+    "naive_forecast",
+    "plot_forecast",
+    "plot_losses",
+    "rmse",
+    "seasonal_naive_forecast",
+    "seed_everything",
+    "smoke_mode",
+    "split_windows",
+    "torch_device",
+    "use_book_style",
+]

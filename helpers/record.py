@@ -1,0 +1,117 @@
+"""Record a chapter's key numbers: for the prose (myst-nb ``glue``) and as JSON.
+
+Every number a chapter states in its text is recorded here, so the prose is
+filled in from execution and ``_build/metrics/<chapter>.json`` holds the same
+number next to what the article claimed. Used by every chapter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["ChapterRecord", "metrics_dir"]
+
+METRICS_ENV = "RNN_BOOK_METRICS"
+
+
+def metrics_dir(smoke: bool) -> Path:
+    """``$RNN_BOOK_METRICS``, else ``_build/metrics`` (``_build/metrics-smoke`` in smoke mode)."""
+    override = os.environ.get(METRICS_ENV)
+    if override:
+        return Path(override)
+    build = Path(__file__).resolve().parent.parent / "_build"
+    return build / ("metrics-smoke" if smoke else "metrics")
+
+
+def _plain(value):
+    """Convert NumPy scalars and arrays to JSON-ready Python values."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class ChapterRecord:
+    """Collects one chapter's numbers and writes them as they arrive.
+
+    >>> record = ChapterRecord("07_sunspots", smoke=False)
+    >>> record.add("test_rmse", 0.081, claim=0.077, unit="scaled")  # doctest: +SKIP
+
+    In a Jupyter Book build the value is also glued under the same key, so a
+    markdown cell can show it with ``{glue:text}`test_rmse:.3f```.
+    """
+
+    def __init__(self, chapter: str, *, smoke: bool):
+        if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", chapter):
+            raise ValueError(f"chapter must be a file stem like '07_sunspots', got {chapter!r}")
+        self.chapter = chapter
+        self.smoke = bool(smoke)
+        self.path = metrics_dir(self.smoke) / f"{chapter}.json"
+        self.metrics: dict[str, dict] = {}
+        self.settings: dict[str, object] = {}
+        self._started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+    def setting(self, **settings) -> None:
+        """Record the settings that produced the numbers (epochs, seed, ...)."""
+        plain = {key: _plain(value) for key, value in settings.items()}
+        _check_json(plain, "settings")
+        self.settings.update(plain)
+        self._write()
+
+    def add(self, key: str, value, *, claim=None, unit: str = "", note: str = "", glue: bool = True):
+        """Record ``value`` under ``key``, with the article's ``claim`` if it made one.
+
+        Re-running a cell replaces the entry with the new value.
+        """
+        if not isinstance(key, str) or not re.fullmatch(r"_*[A-Za-z0-9][A-Za-z0-9_]*", key):
+            raise ValueError(f"metric keys are ASCII letters, digits and underscores, got {key!r}")
+        entry = {"value": _plain(value), "claim": _plain(claim), "unit": unit, "note": note}
+        _check_json(entry, f"metric {key!r}")
+        self.metrics[key] = entry
+        if glue:
+            _glue(key, value)
+        self._write()
+
+    def say(self, key: str, text: str) -> None:
+        """Glue a word or phrase for the prose (a verdict, a month); not a metric."""
+        if not isinstance(text, str):
+            raise ValueError(f"say() takes text; record numbers with add(), got {type(text).__name__}")
+        _glue(key, text)
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "chapter": self.chapter,
+            "smoke": self.smoke,
+            "executed_at": self._started,
+            "python": platform.python_version(),
+            "settings": self.settings,
+            "metrics": self.metrics,
+        }
+        partial = self.path.with_suffix(".json.tmp")
+        partial.write_text(json.dumps(document, indent=2) + "\n")
+        partial.replace(self.path)
+
+
+def _check_json(document, what: str) -> None:
+    """Refuse values that strict JSON cannot hold (NaN, infinities, arbitrary objects)."""
+    try:
+        json.dumps(document, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{what} cannot be recorded as JSON: {error}") from None
+
+
+def _glue(key: str, value) -> None:
+    try:
+        from myst_nb import glue
+    except ImportError:  # plain Jupyter or Colab: prose shows the role, numbers still print
+        return
+    glue(key, _plain(value), display=False)

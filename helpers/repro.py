@@ -1,0 +1,59 @@
+"""Reproducibility and run-mode switches shared by every chapter.
+
+Taught in chapter 7; used by every chapter.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+
+__all__ = ["SMOKE_ENV", "seed_everything", "smoke_mode", "torch_device"]
+
+SMOKE_ENV = "RNN_BOOK_SMOKE"
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
+def smoke_mode(default: bool = False) -> bool:
+    """True when the notebook should run its quick smoke version.
+
+    Smoke mode is on when the chapter's ``SMOKE`` parameter is true (papermill
+    sets it) or when the environment variable ``RNN_BOOK_SMOKE`` is set to 1
+    (the test suite sets it for nbval and the test build of the site).
+    """
+    raw = os.environ.get(SMOKE_ENV, "").strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ValueError(
+            f"{SMOKE_ENV}={raw!r} is not understood; use 1/true/yes or 0/false/no"
+        )
+    return bool(default) or raw in _TRUE
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy, and Keras and PyTorch when they are installed.
+
+    ``keras.utils.set_random_seed`` seeds Python, NumPy and the backend
+    (TensorFlow); PyTorch is seeded with ``torch.manual_seed``. Only frameworks
+    that are already imported are touched, so seeding never drags in a heavy
+    import a chapter does not use.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be an integer from 0 to 2**32 - 1, got {seed!r}")
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    import sys
+
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(seed)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+
+
+def torch_device():
+    """The device PyTorch code should use: the GPU when there is one, else the CPU."""
+    import torch
+
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")

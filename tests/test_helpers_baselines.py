@@ -1,0 +1,100 @@
+"""Tests for helpers.baselines, checked against loops over the original series."""
+
+import numpy as np
+import pytest
+
+from helpers.baselines import naive_forecast, seasonal_naive_forecast
+from helpers.windows import make_windows
+
+RNG = np.random.default_rng(3)
+SERIES = RNG.normal(size=150).cumsum() + 10.0 * np.sin(np.arange(150) * 2 * np.pi / 12)
+SEASON = 12
+
+
+def naive_oracle(series, target_index, horizon):
+    """Every step of the forecast equals the value one step before the first target."""
+    return np.array([[series[t - 1]] * horizon for t in target_index])
+
+
+def seasonal_oracle(series, target_index, season, horizon):
+    """Step h copies the latest observed value a whole number of seasons before it."""
+    rows = []
+    for t in target_index:
+        row = []
+        for h in range(horizon):
+            position = t + h - season
+            while position >= t:  # not observed yet: go back another season
+                position -= season
+            row.append(series[position])
+        rows.append(row)
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("horizon", [1, 14])
+@pytest.mark.parametrize("lookback", [1, 12, 24])
+def test_naive_forecast_matches_loop(lookback, horizon):
+    windows = make_windows(SERIES, lookback, horizon=horizon)
+    forecast = naive_forecast(windows.x, horizon)
+    assert forecast.shape == (len(windows.x), horizon)
+    np.testing.assert_array_equal(forecast, naive_oracle(SERIES, windows.target_index, horizon))
+    # The 2-D form (samples, lookback) gives the same forecast.
+    np.testing.assert_array_equal(naive_forecast(windows.x[:, :, 0], horizon), forecast)
+
+
+def test_naive_forecast_default_horizon_is_one():
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    np.testing.assert_array_equal(naive_forecast(x), [[3.0], [6.0]])
+
+
+@pytest.mark.parametrize("horizon", [1, 14])
+@pytest.mark.parametrize("lookback", [12, 24, 30])
+def test_seasonal_naive_forecast_matches_loop(lookback, horizon):
+    windows = make_windows(SERIES, lookback, horizon=horizon)
+    forecast = seasonal_naive_forecast(windows.x, SEASON, horizon)
+    assert forecast.shape == (len(windows.x), horizon)
+    expected = seasonal_oracle(SERIES, windows.target_index, SEASON, horizon)
+    np.testing.assert_array_equal(forecast, expected)
+    flat = seasonal_naive_forecast(windows.x[:, :, 0], SEASON, horizon)
+    np.testing.assert_array_equal(flat, forecast)
+
+
+def test_seasonal_naive_horizon_one_is_one_season_back():
+    windows = make_windows(SERIES, 12)
+    forecast = seasonal_naive_forecast(windows.x, 12)
+    np.testing.assert_array_equal(forecast[:, 0], SERIES[windows.target_index - 12])
+
+
+def test_seasonal_naive_is_exact_on_a_purely_periodic_series():
+    periodic = np.tile(RNG.normal(size=SEASON), 10)
+    windows = make_windows(periodic, 12, horizon=14)
+    np.testing.assert_array_equal(seasonal_naive_forecast(windows.x, SEASON, 14), windows.y)
+    assert np.abs(naive_forecast(windows.x, 14) - windows.y).max() > 0
+
+
+@pytest.mark.parametrize("shape", [(10,), (2, 5, 2), (2, 3, 4, 1)])
+def test_wrong_window_rank_is_refused(shape):
+    x = np.zeros(shape)
+    pattern = r"windows must have shape \(samples, lookback\) or \(samples, lookback, 1\)"
+    with pytest.raises(ValueError, match=pattern):
+        naive_forecast(x)
+    with pytest.raises(ValueError, match=pattern):
+        seasonal_naive_forecast(x, 1)
+
+
+def test_season_longer_than_lookback_is_refused():
+    with pytest.raises(ValueError, match="season 12 needs windows of at least 12 points, got 11"):
+        seasonal_naive_forecast(np.zeros((4, 11, 1)), 12)
+
+
+@pytest.mark.parametrize("horizon", [0, -2])
+def test_non_positive_horizon_is_refused(horizon):
+    with pytest.raises(ValueError, match=f"horizon must be at least 1, got {horizon}"):
+        naive_forecast(np.zeros((3, 5)), horizon)
+    message = f"season and horizon must be at least 1, got 2 and {horizon}"
+    with pytest.raises(ValueError, match=message):
+        seasonal_naive_forecast(np.zeros((3, 5)), 2, horizon)
+
+
+def test_non_positive_season_is_refused():
+    with pytest.raises(ValueError, match="season and horizon must be at least 1, got 0 and 1"):
+        seasonal_naive_forecast(np.zeros((3, 5)), 0)
