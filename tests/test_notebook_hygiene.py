@@ -1,0 +1,91 @@
+"""Structural checks on the committed chapter notebooks (no execution)."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import setup_cell  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+ids = [p.stem for p in CHAPTERS]
+
+
+def tagged(notebook, tag):
+    return [c for c in notebook.cells if tag in c.metadata.get("tags", [])]
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no notebooks under chapters/"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    dirty = [i for i, c in enumerate(notebook.cells)
+             if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    assert not dirty, f"cells {dirty} have outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_parameters_cell_holds_literals_only(path):
+    notebook = nbformat.read(path, as_version=4)
+    cells = tagged(notebook, "parameters")
+    assert len(cells) == 1, "exactly one cell must be tagged 'parameters'"
+    tree = ast.parse(cells[0].source)
+    names = set()
+    for statement in tree.body:
+        assert isinstance(statement, ast.Assign) and len(statement.targets) == 1, (
+            f"only simple assignments belong in the parameters cell: {ast.unparse(statement)}")
+        ast.literal_eval(statement.value)  # raises if not a literal
+        names.add(statement.targets[0].id)
+    assert "SMOKE" in names, "the parameters cell must define SMOKE"
+    # The cell right after it turns on smoke mode from the environment.
+    following = notebook.cells[notebook.cells.index(cells[0]) + 1]
+    assert "smoke_mode(SMOKE)" in following.source
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_setup_cell_matches_config(path):
+    notebook = nbformat.read(path, as_version=4)
+    cells = setup_cell.setup_cells(notebook)
+    assert len(cells) == 1, "exactly one cell must be tagged 'colab-setup'"
+    assert "remove-cell" in cells[0].metadata["tags"], "the setup cell is hidden on the site"
+    assert cells[0].source == setup_cell.render(), (
+        "setup cell is out of date: run `python tools/setup_cell.py --write`")
+    first_code = next(c for c in notebook.cells if c.cell_type == "code")
+    assert first_code is cells[0], "the setup cell must be the first code cell"
+    url, branch = setup_cell.repository()
+    assert f'BOOK_REPOSITORY = "{url}"' in cells[0].source
+    assert f'BOOK_BRANCH = "{branch}"' in cells[0].source
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_exercises_have_solutions_and_self_checks(path):
+    notebook = nbformat.read(path, as_version=4)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    exercises = markdown.count("```{exercise}")
+    assert exercises >= 3, f"{path.name} has {exercises} exercises; every chapter has at least 3"
+    assert markdown.count("```{solution-start}") == exercises
+    assert markdown.count("```{solution-end}") == exercises
+    assert tagged(notebook, "self-check"), "code exercises come with self-check cells"
+
+
+def test_toc_lists_exactly_the_existing_pages():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [entry["file"] for entry in part["chapters"]]
+    for entry in files:
+        matches = list(ROOT.glob(entry + ".*"))
+        assert any(m.suffix in {".md", ".ipynb"} for m in matches), f"_toc.yml lists missing {entry}"
+    listed = {f for f in files if f.startswith("chapters/")}
+    on_disk = {f"chapters/{p.stem}" for p in CHAPTERS}
+    assert on_disk <= listed, f"chapters missing from _toc.yml: {sorted(on_disk - listed)}"
