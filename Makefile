@@ -16,11 +16,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
 
-.PHONY: help setup book test lint clean
+.PHONY: help setup vendor book test lint assignments clean
 
 help:
 	@echo "make book   build the website into $(HTML) (full fidelity, cached)"
 	@echo "make test   lint, unit tests, every notebook in smoke mode, site build"
+	@echo "make assignments  student notebooks without solutions in _build/assignments"
 	@echo "make clean  remove _build (executed notebooks, cache, site, metrics)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -38,13 +39,25 @@ book: $(STAMP)
 	@echo
 	@echo "The book is built: open file://$(CURDIR)/$(HTML)/index.html"
 
+# MathJax for the browser test (the site loads it from a CDN; the test serves this copy).
+MATHJAX := _build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
+$(MATHJAX):
+	@if command -v npm >/dev/null; then \
+		npm install --no-save --no-audit --no-fund --prefix _build/vendor mathjax@3; \
+	else echo "npm not found: the browser test will be skipped"; fi
+
+vendor: $(MATHJAX)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tools/setup_cell.py
 
-test: lint
+test: lint vendor
 	RNN_BOOK_SMOKE=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile \
 		--nbval-lax tests chapters
+
+assignments: $(STAMP)
+	$(BIN)/python tools/make_assignments.py --out _build/assignments
 
 clean:
 	rm -rf _build

@@ -7,9 +7,12 @@ with the full-fidelity cache that ``make book`` uses.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,102 @@ def test_launch_buttons_point_at_the_notebook(site, notebook):
     assert f"https://mybinder.org/v2/gh/{owner_repo}/{branch}" in html, "no Binder link"
     assert f'href="{url}"' in html, "no repository button"
     assert f"_sources/chapters/{notebook.name}" in html, "no download button for the notebook"
+
+
+# --- The built site in a real browser -------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("RNN_BOOK_CHROMIUM", "/usr/bin/chromium"))
+MATHJAX = ROOT / "_build" / "vendor" / "node_modules" / "mathjax"
+MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
+
+
+@pytest.fixture(scope="module")
+def browser_page(site):
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser test skipped: no Chromium at {CHROMIUM}; install it with "
+                    "`apt-get install chromium` (or point RNN_BOOK_CHROMIUM at one)")
+    if not (MATHJAX / "es5" / "tex-mml-chtml.js").is_file():
+        pytest.skip("browser test skipped: MathJax is not vendored; run `make vendor` (needs npm)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(base):
+            return request_route.continue_()
+        if url.startswith(MATHJAX_CDN):  # the site loads MathJax from a CDN; serve our copy
+            local = MATHJAX / url[len(MATHJAX_CDN):].split("?")[0]
+            if local.is_file():
+                return request_route.fulfill(path=str(local))
+        return request_route.abort()  # no internet here, and pages must not need it
+
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route("**/*", route)
+        yield page, base
+        browser.close()
+    server.shutdown()
+
+
+def open_page(page, base, name):
+    response = page.goto(base + name + ".html", wait_until="load")
+    assert response is not None and response.ok, f"{name}.html did not load"
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("MathJax.startup.promise")
+
+
+@pytest.mark.parametrize("name", toc_pages())
+def test_page_renders_in_a_browser(browser_page, name):
+    page, base = browser_page
+    open_page(page, base, name)
+    raw = page.evaluate("""() => [...document.querySelectorAll('span.math, div.math')]
+        .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent)""")
+    assert not raw, f"math left untypeset on {name}: {raw[:3]}"
+    if name.startswith("chapters/"):
+        assert page.locator("mjx-container").count() > 0, f"no typeset math on {name}"
+    broken = page.evaluate("""() => [...document.images]
+        .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src)""")
+    assert not broken, f"images that did not load on {name}: {broken}"
+    if name.startswith("chapters/"):
+        assert page.locator("img").count() > 0, f"no figures on {name}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_colab_link_and_folded_solutions(browser_page, notebook):
+    page, base = browser_page
+    open_page(page, base, f"chapters/{notebook.stem}")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    owner_repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
+    hrefs = page.eval_on_selector_all(
+        "a[href^='https://colab.research.google.com/']", "links => links.map(a => a.href)")
+    expected = (f"https://colab.research.google.com/github/{owner_repo}/blob/"
+                f"{config['repository']['branch']}/chapters/{notebook.name}")
+    assert expected in hrefs, f"Colab links on the page: {hrefs}"
+    assert (ROOT / expected.split("/blob/", 1)[1].split("/", 1)[1]).is_file()
+
+    solutions = page.locator("div.solution.dropdown")
+    assert solutions.count() >= 3, "every chapter has at least three exercises with solutions"
+    first = solutions.first
+    body = first.locator("section").first
+    assert not body.is_visible(), "a solution is visible before it is opened"
+    first.locator(".admonition-title").click()
+    body.wait_for(state="visible", timeout=5000)
