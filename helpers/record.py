@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -57,7 +58,9 @@ class ChapterRecord:
         self.path = metrics_dir(self.smoke) / f"{chapter}.json"
         self.metrics: dict[str, dict] = {}
         self.settings: dict[str, object] = {}
+        self.experiments: dict[str, dict] = {}
         self._started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self._clock = time.perf_counter()
 
     def setting(self, **settings) -> None:
         """Record the settings that produced the numbers (epochs, seed, ...)."""
@@ -80,6 +83,32 @@ class ChapterRecord:
             _glue(key, value)
         self._write()
 
+    def experiment(
+        self,
+        title: str,
+        *,
+        reproduced: str,
+        verdict: str,
+        corrected: str | None = None,
+        baseline: str | None = None,
+    ) -> None:
+        """Declare one row of the book's reproduction report.
+
+        ``reproduced``, ``corrected`` and ``baseline`` name metrics already
+        added: our run of the article's setting (its ``claim`` is the
+        article's number), our honest evaluation, and the naive baseline on
+        the same points. ``verdict`` is one computed line: reproduced,
+        differs because ..., or the claim was wrong because ...
+        """
+        for role, key in (("reproduced", reproduced), ("corrected", corrected), ("baseline", baseline)):
+            if key is not None and key not in self.metrics:
+                raise ValueError(f"experiment {title!r}: {role} metric {key!r} has not been added yet")
+        if not title.strip() or not verdict.strip():
+            raise ValueError("an experiment needs a title and a one-line verdict")
+        self.experiments[title] = {"reproduced": reproduced, "corrected": corrected,
+                                   "baseline": baseline, "verdict": verdict}
+        self._write()
+
     def say(self, key: str, text: str) -> None:
         """Glue a word or phrase for the prose (a verdict, a month); not a metric."""
         if not isinstance(text, str):
@@ -93,8 +122,10 @@ class ChapterRecord:
             "smoke": self.smoke,
             "executed_at": self._started,
             "python": platform.python_version(),
+            "elapsed_s": round(time.perf_counter() - self._clock, 1),
             "settings": self.settings,
             "metrics": self.metrics,
+            "experiments": self.experiments,
         }
         partial = self.path.with_suffix(".json.tmp")
         partial.write_text(json.dumps(document, indent=2) + "\n")

@@ -227,3 +227,32 @@ def test_odd_chapter_names_are_refused(name):
 def test_non_ascii_key_is_refused(metrics_env):
     with pytest.raises(ValueError, match="metric keys are ASCII"):
         ChapterRecord("07_sunspots", smoke=False).add("é", 1.0)
+
+
+def test_experiment_rows_refer_to_recorded_metrics(metrics_env):
+    record = ChapterRecord("07_sunspots", smoke=False)
+    record.add("test_rmse", 0.09, claim=0.077, unit="scaled")
+    record.add("naive_rmse", 0.08, unit="scaled")
+    record.experiment("test RMSE", reproduced="test_rmse", baseline="naive_rmse",
+                      verdict="differs: above the claim")
+    document = read(record.path)
+    assert document["experiments"] == {"test RMSE": {
+        "reproduced": "test_rmse", "corrected": None, "baseline": "naive_rmse",
+        "verdict": "differs: above the claim"}}
+    assert document["elapsed_s"] >= 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, problem",
+    [
+        ({"reproduced": "missing", "verdict": "v"}, "reproduced metric 'missing' has not been added"),
+        ({"reproduced": "x", "baseline": "nope", "verdict": "v"}, "baseline metric 'nope'"),
+        ({"reproduced": "x", "verdict": "  "}, "one-line verdict"),
+    ],
+)
+def test_bad_experiment_is_refused(metrics_env, kwargs, problem):
+    record = ChapterRecord("07_sunspots", smoke=False)
+    record.add("x", 1.0)
+    with pytest.raises(ValueError, match=problem):
+        record.experiment("title", **kwargs)
+    assert record.experiments == {}

@@ -97,3 +97,4 @@ def test_chapter_runs_in_a_fresh_colab_runtime(notebook: Path, book_origin, monk
     assert document["chapter"] == notebook.stem
     assert document["smoke"] is True
     assert document["metrics"], "the chapter recorded no numbers"
+    assert document["experiments"], "the chapter declared no rows for the reproduction report"
