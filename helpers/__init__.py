@@ -6,6 +6,7 @@ Each function is small, documented, and taught in the chapter its module names.
 from .baselines import naive_forecast, seasonal_naive_forecast
 from .data import DATASETS, data_dir, load_dataset
 from .metrics import mae, rmse
+from .numpy_rnn import from_keras_simple_rnn, rnn_forward, to_torch_rnn
 from .plots import plot_forecast, plot_losses, use_book_style
 from .record import ChapterRecord, metrics_dir
 from .repro import seed_everything, smoke_mode, torch_device
@@ -20,6 +21,7 @@ __all__ = [
     "as_series",
     "chronological_split",
     "data_dir",
+    "from_keras_simple_rnn",
     "load_dataset",
     "mae",
     "make_windows",
@@ -28,10 +30,12 @@ __all__ = [
     "plot_forecast",
     "plot_losses",
     "rmse",
+    "rnn_forward",
     "seasonal_naive_forecast",
     "seed_everything",
     "smoke_mode",
     "split_windows",
+    "to_torch_rnn",
     "torch_device",
     "use_book_style",
 ]
