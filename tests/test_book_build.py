@@ -172,3 +172,17 @@ def test_colab_link_and_folded_solutions(browser_page, notebook):
     assert not body.is_visible(), "a solution is visible before it is opened"
     first.locator(".admonition-title").click()
     body.wait_for(state="visible", timeout=5000)
+
+
+def test_figures_are_opaque_for_dark_mode(site):
+    """Transparent figures with dark text vanish on the dark theme; ours have a solid background."""
+    from PIL import Image
+
+    figures = sorted((site / "_images").glob("*.png"))
+    assert figures, "the site has no figures"
+    see_through = []
+    for path in figures:
+        with Image.open(path) as image:
+            if image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255:
+                see_through.append(path.name)
+    assert not see_through, f"figures with transparent pixels: {see_through}"
