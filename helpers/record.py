@@ -11,7 +11,6 @@ import json
 import os
 import platform
 import re
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -60,7 +59,6 @@ class ChapterRecord:
         self.settings: dict[str, object] = {}
         self.experiments: dict[str, dict] = {}
         self._started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self._clock = time.perf_counter()
 
     def setting(self, **settings) -> None:
         """Record the settings that produced the numbers (epochs, seed, ...)."""
@@ -122,7 +120,6 @@ class ChapterRecord:
             "smoke": self.smoke,
             "executed_at": self._started,
             "python": platform.python_version(),
-            "elapsed_s": round(time.perf_counter() - self._clock, 1),
             "settings": self.settings,
             "metrics": self.metrics,
             "experiments": self.experiments,

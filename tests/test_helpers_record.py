@@ -239,7 +239,6 @@ def test_experiment_rows_refer_to_recorded_metrics(metrics_env):
     assert document["experiments"] == {"test RMSE": {
         "reproduced": "test_rmse", "corrected": None, "baseline": "naive_rmse",
         "verdict": "differs: above the claim"}}
-    assert document["elapsed_s"] >= 0
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,6 @@ chapter's one-line verdict. The numbers are read from
 ``_build/metrics/<chapter>.json`` (``_build/metrics-smoke`` in smoke mode, or
 ``$RNN_BOOK_METRICS``). If any chapter of the book has no metrics file, or one
 from the other mode, the build fails: the page never shows stale numbers.
-
-The directive ``{chapter-timings}`` adds a table of how long each chapter's
-recorded work took on the machine that built the site.
 """
 
 from __future__ import annotations
@@ -32,17 +29,11 @@ class report_placeholder(nodes.General, nodes.Element):
 
 
 class ReportDirective(SphinxDirective):
-    kind = "report"
-
     def run(self):
         self.env.note_dependency(__file__)
         reports = self.env.domaindata.setdefault("reproduction_report", {"pages": set()})
         reports["pages"].add(self.env.docname)
-        return [report_placeholder(kind=self.kind)]
-
-
-class TimingsDirective(ReportDirective):
-    kind = "timings"
+        return [report_placeholder()]
 
 
 def _metrics_folder() -> tuple[Path, bool]:
@@ -134,26 +125,16 @@ def report_rows(documents: dict[str, dict]) -> list[list[str]]:
     return rows
 
 
-def timing_rows(documents: dict[str, dict]) -> list[list[str]]:
-    return [[stem, f"{d.get('elapsed_s', float('nan')):.0f}", d["executed_at"],
-             str(d["settings"].get("device", "cpu"))] for stem, d in documents.items()]
-
-
 def replace_placeholders(app: Sphinx, doctree, docname: str) -> None:
     placeholders = list(doctree.findall(report_placeholder))
     if not placeholders:
         return
     documents = load_metrics(app)
     for placeholder in placeholders:
-        if placeholder["kind"] == "report":
-            table = _table(
-                ["experiment (chapter)", "article's claim", "our reproduction",
-                 "our corrected evaluation", "naive baseline", "verdict"],
-                report_rows(documents), [18, 8, 9, 9, 9, 30])
-        else:
-            table = _table(["chapter", "seconds", "executed at (UTC)", "device"],
-                           timing_rows(documents), [20, 8, 20, 8])
-        placeholder.replace_self(table)
+        placeholder.replace_self(_table(
+            ["experiment (chapter)", "article's claim", "our reproduction",
+             "our corrected evaluation", "naive baseline", "verdict"],
+            report_rows(documents), [18, 8, 9, 9, 9, 30]))
 
 
 def always_reread(app, env, added, changed, removed):
@@ -165,7 +146,6 @@ def always_reread(app, env, added, changed, removed):
 def setup(app: Sphinx):
     app.add_node(report_placeholder)
     app.add_directive("reproduction-report", ReportDirective)
-    app.add_directive("chapter-timings", TimingsDirective)
     app.connect("doctree-resolved", replace_placeholders)
     app.connect("env-get-outdated", always_reread)
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
