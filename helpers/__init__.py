@@ -5,6 +5,14 @@ Each function is small, documented, and taught in the chapter its module names.
 
 from .baselines import naive_forecast, seasonal_naive_forecast
 from .data import DATASETS, data_dir, load_dataset
+from .evaluation import (
+    Holdout,
+    change_correlation,
+    direction_accuracy,
+    error_table,
+    holdout_windows,
+    lagged_rmse,
+)
 from .metrics import mae, rmse
 from .numpy_rnn import from_keras_simple_rnn, rnn_forward, to_torch_rnn
 from .plots import plot_forecast, plot_losses, use_book_style
@@ -16,12 +24,18 @@ from .windows import Windows, as_series, chronological_split, make_windows, spli
 __all__ = [
     "DATASETS",
     "ChapterRecord",
+    "Holdout",
     "SeriesScaler",
     "Windows",
     "as_series",
+    "change_correlation",
     "chronological_split",
     "data_dir",
+    "direction_accuracy",
+    "error_table",
     "from_keras_simple_rnn",
+    "holdout_windows",
+    "lagged_rmse",
     "load_dataset",
     "mae",
     "make_windows",
