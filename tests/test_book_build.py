@@ -140,6 +140,12 @@ def test_page_renders_in_a_browser(browser_page, name):
     raw = page.evaluate("""() => [...document.querySelectorAll('span.math, div.math')]
         .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent)""")
     assert not raw, f"math left untypeset on {name}: {raw[:3]}"
+    prose = page.evaluate("""() => {
+        const copy = document.querySelector('main').cloneNode(true);
+        copy.querySelectorAll('pre, code, mjx-container, script, style').forEach(el => el.remove());
+        return copy.textContent; }""")
+    for marker in ("$$", "\\(", "\\["):
+        assert marker not in prose, f"raw math delimiter {marker!r} in the text of {name}"
     notebook_chapter = (ROOT / f"{name}.ipynb").is_file()
     if notebook_chapter:
         assert page.locator("mjx-container").count() > 0, f"no typeset math on {name}"
