@@ -23,7 +23,7 @@ import pandas as pd
 
 from .metrics import mae, rmse
 from .scaling import SeriesScaler
-from .windows import Windows, as_series, make_windows, split_windows
+from .windows import Windows, as_series, chronological_split, make_windows, split_windows
 
 __all__ = [
     "Holdout",
@@ -85,12 +85,9 @@ def holdout_windows(
     one window and its target.
     """
     values = as_series(series).astype(np.float64)
-    if isinstance(train_fraction, bool) or not isinstance(train_fraction, (int, float)) \
-            or not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction!r}")
     if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)) or lookback < 1:
         raise ValueError(f"lookback must be a positive integer, got {lookback!r}")
-    n_train = int(values.size * train_fraction)
+    n_train = chronological_split(values, train_fraction)[0].size
     if n_train < lookback + 1:
         raise ValueError(
             f"the training part has {n_train} points (train_fraction={train_fraction} of "

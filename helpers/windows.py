@@ -90,8 +90,9 @@ def make_windows(series, lookback: int, horizon: int = 1, stride: int = 1) -> Wi
 def chronological_split(series, train_fraction: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
     """Split a series into its first ``int(n * train_fraction)`` points and the rest."""
     values = as_series(series)
-    if not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction}")
+    if isinstance(train_fraction, bool) or not isinstance(train_fraction, (int, float, np.floating)) \
+            or not 0 < train_fraction < 1:
+        raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction!r}")
     n_train = int(values.size * train_fraction)
     if n_train == 0:
         raise ValueError(

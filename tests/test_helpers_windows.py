@@ -188,7 +188,7 @@ def test_chronological_split_default_fraction_is_0_8():
     assert train[-1] == 39.0 and test[0] == 40.0
 
 
-@pytest.mark.parametrize("fraction", [0, 1, -0.1, 1.5, float("nan")])
+@pytest.mark.parametrize("fraction", [0, 1, -0.1, 1.5, float("nan"), True, "0.8", None])
 def test_chronological_split_bad_fraction(fraction):
     with pytest.raises(ValueError, match="train_fraction must lie strictly between 0 and 1"):
         chronological_split(np.arange(10.0), fraction)
