@@ -58,6 +58,7 @@ class ChapterRecord:
         self.metrics: dict[str, dict] = {}
         self.settings: dict[str, object] = {}
         self.experiments: dict[str, dict] = {}
+        self.timings: list[dict] = []
         self._started = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
     def setting(self, **settings) -> None:
@@ -107,6 +108,25 @@ class ChapterRecord:
                                    "baseline": baseline, "verdict": verdict}
         self._write()
 
+    def timing(self, experiment: str, seconds: float, *, seed=None, metric=None, label: str = "") -> None:
+        """Record one training call: how long it took and the test metric it reached.
+
+        ``experiment`` names what was trained in the words of ``bench/`` (e.g.
+        ``"sunspots_article"``), so ``make bench`` can set the chapter's run of
+        an article experiment beside a plain reference implementation of it.
+        ``label`` says which variant of the chapter this is when that differs
+        from the article's setting. Every call adds a row; nothing is replaced.
+        """
+        if not isinstance(experiment, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_]*", experiment):
+            raise ValueError(f"experiment names are lower-case ASCII words joined by '_', got {experiment!r}")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float, np.number)) or not seconds >= 0:
+            raise ValueError(f"seconds must be a non-negative number, got {seconds!r}")
+        row = {"experiment": experiment, "seconds": _plain(seconds), "seed": _plain(seed),
+               "metric": _plain(metric), "label": label}
+        _check_json(row, f"timing {experiment!r}")
+        self.timings.append(row)
+        self._write()
+
     def say(self, key: str, text: str) -> None:
         """Glue a word or phrase for the prose (a verdict, a month); not a metric."""
         if not isinstance(text, str):
@@ -123,6 +143,7 @@ class ChapterRecord:
             "settings": self.settings,
             "metrics": self.metrics,
             "experiments": self.experiments,
+            "timings": self.timings,
         }
         partial = self.path.with_suffix(".json.tmp")
         partial.write_text(json.dumps(document, indent=2) + "\n")

@@ -255,3 +255,33 @@ def test_bad_experiment_is_refused(metrics_env, kwargs, problem):
     with pytest.raises(ValueError, match=problem):
         record.experiment("title", **kwargs)
     assert record.experiments == {}
+
+
+def test_timings_are_appended_in_order(metrics_env):
+    record = ChapterRecord("07_sunspots", smoke=False)
+    record.timing("sunspots_article", 7.5, seed=42, metric=np.float32(0.09))
+    record.timing("sunspots_article", np.float64(7.25), seed=43, metric=0.1, label="honest scaler")
+    rows = json.loads(record.path.read_text())["timings"]
+    assert [(r["seed"], r["seconds"], r["label"]) for r in rows] == [
+        (42, 7.5, ""), (43, 7.25, "honest scaler")]
+    assert rows[0]["metric"] == pytest.approx(0.09)
+    assert isinstance(rows[0]["metric"], float)
+
+
+@pytest.mark.parametrize(
+    ("experiment", "seconds", "metric", "problem"),
+    [
+        ("Sunspots", 1.0, None, "lower-case"),
+        ("sun spots", 1.0, None, "lower-case"),
+        ("sunspots", -1.0, None, "non-negative"),
+        ("sunspots", float("nan"), None, "non-negative"),
+        ("sunspots", True, None, "non-negative"),
+        ("sunspots", "3", None, "non-negative"),
+        ("sunspots", 1.0, float("inf"), "JSON"),
+    ],
+)
+def test_bad_timing_is_refused(metrics_env, experiment, seconds, metric, problem):
+    record = ChapterRecord("07_sunspots", smoke=False)
+    with pytest.raises(ValueError, match=problem):
+        record.timing(experiment, seconds, metric=metric)
+    assert record.timings == []
