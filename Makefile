@@ -9,19 +9,21 @@ VENV ?= .venv
 # met. CI and machines without GPU wheels use a CPU build of PyTorch, e.g.
 #   make test TORCH_SPEC=torch==2.13.0
 TORCH_SPEC ?=
-# pytest workers; notebooks are spread over them one file per worker.
+# pytest workers, one test file each at a time. The chapters run once per test
+# run, a kernel per core, for whichever worker needs them first (tests/smoke_runs.py).
 WORKERS ?= 2
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
 
-.PHONY: help setup vendor book test lint assignments clean
+.PHONY: help setup vendor book test lint assignments bench bench-build clean
 
 help:
 	@echo "make book   build the website into $(HTML) (full fidelity, cached)"
 	@echo "make test   lint, unit tests, every notebook in smoke mode, site build"
 	@echo "make assignments  student notebooks without solutions in _build/assignments"
+	@echo "make bench  time every chapter and the articles' own setups side by side (_build/bench)"
 	@echo "make clean  remove _build (executed notebooks, cache, site, metrics)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -53,11 +55,23 @@ lint: $(STAMP)
 	$(BIN)/python tools/setup_cell.py
 
 test: lint vendor
-	RNN_BOOK_SMOKE=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile \
-		--nbval-lax tests chapters
+	RNN_BOOK_SMOKE=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests
 
 assignments: $(STAMP)
 	$(BIN)/python tools/make_assignments.py --out _build/assignments
+
+# The benchmark (about half an hour): GEMM rates, plain reference implementations
+# of the articles' experiments, every chapter at full fidelity, then the book's
+# build and test commands on a clean clone. Tables go to _build/bench/ and into
+# the appendix. BENCH_ARGS passes options to bench.run, e.g. BENCH_ARGS=--smoke.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.build_times
+
+# Only the build and test timings, on a clean clone of HEAD.
+bench-build: $(STAMP)
+	$(BIN)/python -m bench.build_times
 
 clean:
 	rm -rf _build

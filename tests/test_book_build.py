@@ -1,13 +1,18 @@
 """Build the website in smoke mode, warnings as errors, and inspect the pages.
 
-The build executes every chapter (smoke mode, through the environment
-switch) with its own jupyter-cache under ``_build/smoke/``, so it never mixes
-with the full-fidelity cache that ``make book`` uses.
+The site is built from the chapters' smoke runs in a simulated Colab runtime
+(the ``chapter_runs`` fixture, checked by test_notebooks.py), so the build
+executes nothing itself: each executed notebook, without the test's own cells,
+goes into the build's jupyter-cache under ``_build/smoke/``, which myst-nb
+then finds for every chapter. That cache never mixes with the full-fidelity
+one that ``make book`` uses. The reproduction report reads the metrics those
+runs recorded, and the teaching appendix's table their run times.
 """
 
 from __future__ import annotations
 
 import functools
+import html.parser
 import http.server
 import os
 import subprocess
@@ -17,16 +22,26 @@ from pathlib import Path
 
 import pytest
 import yaml
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from smoke_runs import CHAPTERS, METRICS, SMOKE, as_published
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "_build" / "smoke"
+OUTPUT = SMOKE
 HTML = OUTPUT / "_build" / "html"
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def site():
-    env = dict(os.environ, RNN_BOOK_SMOKE="1", RNN_BOOK_METRICS=str(OUTPUT / "metrics"))
+def site(chapter_runs):
+    failed = sorted(stem for stem, run in chapter_runs.items() if run["returncode"] != 0)
+    assert not failed, f"no site without every chapter; these failed to execute: {failed}"
+    cache = get_cache(str(OUTPUT / "_build" / ".jupyter_cache"))
+    for notebook in CHAPTERS:
+        run = chapter_runs[notebook.stem]
+        bundle = CacheBundleIn(as_published(notebook, Path(run["executed"])), str(notebook),
+                               data={"execution_seconds": run["seconds"]})
+        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    env = dict(os.environ, RNN_BOOK_SMOKE="1", RNN_BOOK_METRICS=str(METRICS))
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "--path-output", str(OUTPUT),
@@ -35,6 +50,8 @@ def site():
     )
     assert result.returncode == 0, (
         f"jupyter-book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    again = [line for line in (result.stdout + result.stderr).splitlines() if "Executing notebook" in line]
+    assert not again, f"the build executed chapters again instead of using their runs: {again}"
     return HTML
 
 
@@ -56,6 +73,43 @@ def test_chapter_page_has_executed_content(site, notebook):
     assert "solution" in html and "dropdown" in html
     # The setup cell is removed from the page.
     assert "BOOK_REPOSITORY" not in html
+
+
+class Tables(html.parser.HTMLParser):
+    """The text of every table cell on a page, row by row."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def test_teaching_appendix_times_every_chapter(site, chapter_runs):
+    """The run-time table (myst-nb's execution cache) has each chapter's run of this test run."""
+    tables = Tables()
+    tables.feed((site / "chapters" / "appendix_teaching.html").read_text())
+    rows = {row[0]: row for row in tables.rows if row and row[0].startswith("chapters/")}
+    for notebook in CHAPTERS:
+        row = rows.get(f"chapters/{notebook.stem}")
+        assert row, f"no run time for {notebook.stem} in the teaching appendix: {sorted(rows)}"
+        _document, _modified, _method, runtime, status = row
+        assert status == "\u2705", f"{notebook.stem} is not marked as run successfully: {row}"
+        assert float(runtime) == pytest.approx(chapter_runs[notebook.stem]["seconds"], abs=0.01), row
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
