@@ -1,0 +1,104 @@
+"""Time the maintainers' commands on a clean clone.
+
+``make book`` cold, again with nothing changed, after a prose-only edit; then
+``make test``.
+
+The clone is made from the committed ``HEAD`` in a temporary folder and uses
+this checkout's ``.venv`` (dependencies are installed once per machine, so
+their download is not what is measured). It is pointed at its own helpers and
+metrics folder, so nothing in this checkout is touched. The prose edit changes
+one markdown cell of one chapter, which must not re-execute any code. Results
+go to ``_build/bench/builds.json``; ``make bench`` shows them with the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROSE_CHAPTER = "chapters/07_sunspots.ipynb"
+
+
+def _make(clone: Path, target: str, env: dict) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(["make", "-C", str(clone), target, f"VENV={ROOT / '.venv'}"], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"make {target} failed in {clone} (exit {done.returncode}):\n"
+                           f"{done.stdout[-6000:]}")
+    return seconds
+
+
+def edit_prose(notebook: Path) -> None:
+    """Append a sentence to the chapter's first markdown cell after the title."""
+    document = json.loads(notebook.read_text())
+    cells = [c for c in document["cells"] if c["cell_type"] == "markdown"]
+    if len(cells) < 2:
+        raise RuntimeError(f"{notebook} has no second markdown cell to edit")
+    source = cells[1]["source"]
+    text = "".join(source) if isinstance(source, list) else source
+    cells[1]["source"] = text.rstrip("\n") + "\n\nThis sentence was added to time a prose-only rebuild.\n"
+    notebook.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-test", action="store_true", help="skip timing make test")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")
+    parser.add_argument("--keep", action="store_true", help="keep the clone (its path is printed)")
+    args = parser.parse_args(argv)
+    if not (ROOT / ".venv" / "bin" / "jupyter-book").exists():
+        sys.exit("bench.build_times: run `make setup` first (.venv is shared with the clone)")
+
+    work = Path(tempfile.mkdtemp(prefix="rnn-book-bench-"))
+    clone = work / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    commit = subprocess.run(["git", "-C", str(clone), "rev-parse", "--short", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    # Older than .venv's install stamp: make must not reinstall into the shared .venv.
+    for name in ("requirements.txt", "pyproject.toml"):
+        os.utime(clone / name, (0, 0))
+    env = dict(os.environ, PYTHONPATH=str(clone), RNN_BOOK_METRICS=str(clone / "_build" / "metrics"))
+    for name in ("RNN_BOOK_SMOKE", "RNN_BOOK_DATA"):
+        env.pop(name, None)
+
+    builds = []
+
+    def timed(command: str, what: str, target: str) -> None:
+        print(f"{command}: {what} ...", end=" ", flush=True)
+        seconds = _make(clone, target, env)
+        builds.append({"command": command, "what": what, "seconds": seconds})
+        print(f"{seconds:.1f} s", flush=True)
+
+    try:
+        timed("make book", f"cold: clean clone of {commit}, every chapter executed at full fidelity", "book")
+        timed("make book", "again, nothing changed", "book")
+        edit_prose(clone / PROSE_CHAPTER)
+        timed("make book", f"after a prose-only edit of {PROSE_CHAPTER}", "book")
+        if not args.no_test:
+            timed("make test", "every test, notebooks in smoke mode", "test")
+    finally:
+        if args.keep:
+            print(f"clone kept at {clone}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    document = {"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit,
+                "builds": builds}
+    (args.out / "builds.json").write_text(json.dumps(document, indent=2) + "\n")
+    return builds
+
+
+if __name__ == "__main__":
+    main()
