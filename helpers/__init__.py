@@ -19,6 +19,7 @@ from .plots import plot_forecast, plot_losses, use_book_style
 from .record import ChapterRecord, metrics_dir
 from .repro import seed_everything, smoke_mode, torch_device
 from .scaling import SeriesScaler
+from .speed import keras_speed_options, use_small_model_threads
 from .windows import Windows, as_series, chronological_split, make_windows, split_windows
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "error_table",
     "from_keras_simple_rnn",
     "holdout_windows",
+    "keras_speed_options",
     "lagged_rmse",
     "load_dataset",
     "mae",
@@ -52,4 +54,5 @@ __all__ = [
     "to_torch_rnn",
     "torch_device",
     "use_book_style",
+    "use_small_model_threads",
 ]
