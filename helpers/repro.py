@@ -21,7 +21,7 @@ def smoke_mode(default: bool = False) -> bool:
 
     Smoke mode is on when the chapter's ``SMOKE`` parameter is true (papermill
     sets it) or when the environment variable ``RNN_BOOK_SMOKE`` is set to 1
-    (the test suite sets it for nbval and the test build of the site).
+    (the test suite sets it for its runs of the chapters and the site build).
     """
     raw = os.environ.get(SMOKE_ENV, "").strip().lower()
     if raw not in _TRUE | _FALSE:
