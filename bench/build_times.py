@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROSE_CHAPTER = "chapters/07_sunspots.ipynb"
+PROSE_SENTENCE = "This sentence was added to time a prose-only rebuild."
 
 
 def _make(clone: Path, target: str, env: dict) -> float:
@@ -47,7 +48,7 @@ def edit_prose(notebook: Path) -> None:
         raise RuntimeError(f"{notebook} has no second markdown cell to edit")
     source = cells[1]["source"]
     text = "".join(source) if isinstance(source, list) else source
-    cells[1]["source"] = text.rstrip("\n") + "\n\nThis sentence was added to time a prose-only rebuild.\n"
+    cells[1]["source"] = text.rstrip("\n") + f"\n\n{PROSE_SENTENCE}\n"
     notebook.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
 
 
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
         timed("make book", "again, nothing changed", "book")
         edit_prose(clone / PROSE_CHAPTER)
         timed("make book", f"after a prose-only edit of {PROSE_CHAPTER}", "book")
+        page = clone / "_build" / "html" / PROSE_CHAPTER.replace(".ipynb", ".html")
+        if PROSE_SENTENCE not in page.read_text():
+            raise RuntimeError(f"the prose edit did not reach {page}: that rebuild timed nothing useful")
         if not args.no_test:
             timed("make test", "every test, notebooks in smoke mode", "test")
     finally:
