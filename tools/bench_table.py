@@ -40,10 +40,16 @@ def latest() -> tuple[dict | None, Path | None]:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> nodes.table:
+    """A table whose first and text-heavy last columns are wider than the numbers between them."""
     table = nodes.table(classes=["bench-report"])
     group = nodes.tgroup(cols=len(header))
     table += group
-    group.extend(nodes.colspec(colwidth=1) for _ in header)
+    widths = [4] + [1] * (len(header) - 1)
+    if header == report.EXPERIMENT_HEADER:
+        widths[-2:] = [2, 2]  # metric and its unit
+    elif header == report.BUILD_HEADER:
+        widths = [1, 4, 1]
+    group.extend(nodes.colspec(colwidth=w) for w in widths)
 
     def row(cells):
         line = nodes.row()
