@@ -61,6 +61,13 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), **_versions()}
 
 
+def commit() -> str | None:
+    """``git describe --always --dirty`` of the measured tree, or None outside git."""
+    done = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                          capture_output=True, text=True)
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
 def measure_gemm(keys: list[str]) -> dict:
     shapes = {}
     for key in keys:
@@ -131,26 +138,38 @@ def main(argv: list[str] | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     env = _environment(out / ("metrics-smoke" if args.smoke else "metrics"))
 
+    # Anything less than every reference and every chapter is a partial run: it is
+    # written, but the appendix keeps showing the last whole one.
+    partial = bool(args.only or args.chapters or args.no_chapters or args.no_references)
     result = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "smoke": args.smoke,
-              "machine": machine(), "gemm": {}, "references": {}, "chapters": {}}
-    print("GEMM rates", flush=True)
+              "partial": partial, "complete": False, "commit": commit(), "machine": machine(),
+              "gemm": {}, "references": {}, "chapters": {}}
+
+    def save() -> str:
+        """Write what has been measured so far (a failure later keeps it), and return the Markdown."""
+        result["totals"] = report.totals(result)
+        (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
+        text = report.markdown(result)
+        (out / "bench.md").write_text(text + "\n")
+        return text
+
+    print(f"GEMM rates (writing to {out})", flush=True)
     result["gemm"] = measure_gemm(keys)
     if not args.no_references:
         for key in keys:
             print(f"reference {key} ...", end=" ", flush=True)
             result["references"][key] = run_reference(key, args.smoke, env)
             print(f"{result['references'][key]['seconds']:.1f} s", flush=True)
+            save()
     if not args.no_chapters:
         for notebook in notebooks:
             print(f"chapter {notebook.stem} ...", end=" ", flush=True)
             result["chapters"][notebook.stem] = run_chapter(notebook, args.smoke, out, env)
             print(f"{result['chapters'][notebook.stem]['seconds']:.1f} s", flush=True)
+            save()
     result["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    result["totals"] = report.totals(result)
-
-    (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
-    text = report.markdown(result)
-    (out / "bench.md").write_text(text + "\n")
+    result["complete"] = True
+    text = save()
     print()
     print(text)
     return result

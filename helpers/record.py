@@ -115,7 +115,8 @@ class ChapterRecord:
         ``"sunspots_article"``), so ``make bench`` can set the chapter's run of
         an article experiment beside a plain reference implementation of it.
         ``label`` says which variant of the chapter this is when that differs
-        from the article's setting. Every call adds a row; nothing is replaced.
+        from the article's setting. Each call adds a row; re-running a cell
+        replaces the row with the same experiment, seed and label.
         """
         if not isinstance(experiment, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_]*", experiment):
             raise ValueError(f"experiment names are lower-case ASCII words joined by '_', got {experiment!r}")
@@ -124,7 +125,12 @@ class ChapterRecord:
         row = {"experiment": experiment, "seconds": _plain(seconds), "seed": _plain(seed),
                "metric": _plain(metric), "label": label}
         _check_json(row, f"timing {experiment!r}")
-        self.timings.append(row)
+        same = [i for i, old in enumerate(self.timings)
+                if (old["experiment"], old["seed"], old["label"]) == (row["experiment"], row["seed"], label)]
+        if same:
+            self.timings[same[0]] = row
+        else:
+            self.timings.append(row)
         self._write()
 
     def say(self, key: str, text: str) -> None:

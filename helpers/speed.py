@@ -80,5 +80,10 @@ def keras_speed_options(model, *, eager: bool = False, xla: bool = True) -> dict
     """
     if eager:
         return {"run_eagerly": True}
-    return {"steps_per_execution": STEPS_PER_EXECUTION,
-            "jit_compile": True if xla and not draws_random_numbers(model) else "auto"}
+    xla = xla and not draws_random_numbers(model) and _supports_xla(model)
+    return {"steps_per_execution": STEPS_PER_EXECUTION, "jit_compile": True if xla else "auto"}
+
+
+def _supports_xla(model) -> bool:
+    """False when a layer cannot be compiled by XLA (Keras' cuDNN LSTM/GRU path on a GPU)."""
+    return all(getattr(layer, "supports_jit", True) for layer in model._flatten_layers())

@@ -50,7 +50,17 @@ def test_experiment_rows_compute_ratio_rate_and_share_of_the_limit():
     assert a[4] == "2"  # 4e9 FLOP in 2 s
     assert a[5] == "20.0"  # 2 GFLOP/s of a 10 GFLOP/s limit
     assert a[6].startswith("0.1 ") and a[7].startswith("0.2 ")
-    assert rows["c (07)"][2:6] == ["—", "—", "—", "—"]
+    assert a[8] == "differs by 5.0e-01 (relative)"
+    assert rows["c (07)"][2:6] == ["—", "—", "—", "—"] and rows["c (07)"][8] == "—"
+
+
+@pytest.mark.parametrize(
+    ("reference", "book", "text"),
+    [(2.2260065, 2.2260065, "identical"), (2.2260065, 2.2260807, "differs by 3.3e-05 (relative)"),
+     (1.0, None, "—"), (None, 1.0, "—")],
+)
+def test_agreement_compares_full_precision_metrics(reference, book, text):
+    assert report.agreement(reference, book) == text
 
 
 def test_totals_compare_chapters_and_matched_runs():
@@ -74,7 +84,9 @@ def test_markdown_has_every_table_that_was_measured():
     text = report.markdown(result)
     assert "| a (07) | 4.0 | 2.0 | 0.50 |" in text
     assert "| make test | smoke | 100.0 |" in text
-    assert "2.73x the references' total" in text
+    assert "2.73x the references' total 11.0 s (the book's target, 0.5x or less, is not met)" in text
+    for flag, value in (("partial", True), ("complete", False)):
+        assert "All chapters" not in report.markdown({**result, flag: value})
     del result["chapters"]
     assert "Chapters at full fidelity" not in report.markdown(result)
 
@@ -106,5 +118,10 @@ def test_appendix_prefers_this_checkouts_result_and_skips_smoke_runs(tmp_path, m
     assert result["builds"][0]["command"] == "make book"
     (local / "bench.json").write_text(json.dumps(_result()))
     assert bench_table.latest()[1] == local
+    for flag, value in (("partial", True), ("complete", False)):  # unfinished or partial: skipped
+        (local / "bench.json").write_text(json.dumps({**_result(), flag: value}))
+        assert bench_table.latest()[1] == committed
+    (committed / "builds.json").write_text(json.dumps({"complete": False, "builds": []}))
+    assert "builds" not in bench_table.latest()[0]
     monkeypatch.setattr(bench_table, "FOLDERS", (tmp_path / "nothing",))
     assert bench_table.latest() == (None, None)

@@ -285,3 +285,12 @@ def test_bad_timing_is_refused(metrics_env, experiment, seconds, metric, problem
     with pytest.raises(ValueError, match=problem):
         record.timing(experiment, seconds, metric=metric)
     assert record.timings == []
+
+
+def test_rerunning_a_timing_replaces_its_row(metrics_env):
+    record = ChapterRecord("07_sunspots", smoke=False)
+    record.timing("sunspots_article", 7.5, seed=42, metric=0.1)
+    record.timing("sunspots_article", 2.0, seed=43, metric=0.3)
+    record.timing("sunspots_article", 6.5, seed=42, metric=0.2)  # the same cell run again
+    rows = json.loads(record.path.read_text())["timings"]
+    assert [(r["seed"], r["seconds"]) for r in rows] == [(42, 6.5), (43, 2.0)]

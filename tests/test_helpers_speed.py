@@ -48,6 +48,8 @@ def test_options_per_kind_of_model():
     assert keras_speed_options(noisy)["jit_compile"] == "auto"
     assert keras_speed_options(plain, xla=False)["jit_compile"] == "auto"
     assert keras_speed_options(plain, eager=True) == {"run_eagerly": True}
+    plain.layers[0].supports_jit = False  # as Keras marks a cuDNN LSTM on a GPU
+    assert keras_speed_options(plain)["jit_compile"] == "auto"
 
 
 def _losses(build, options, seed=3):

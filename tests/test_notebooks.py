@@ -40,3 +40,23 @@ def test_chapter_runs_in_a_fresh_colab_runtime(notebook: Path, chapter_runs):
     assert document["smoke"] is True
     assert document["metrics"], "the chapter recorded no numbers"
     assert document["experiments"], "the chapter declared no rows for the reproduction report"
+
+
+def test_every_bench_experiment_is_timed_by_its_chapter(chapter_runs):
+    """make bench compares each reference with its chapter's unlabelled run: the names must match."""
+    from bench.reference import EXPERIMENTS
+
+    for key, experiment in EXPERIMENTS.items():
+        run = chapter_runs.get(experiment.chapter)
+        if run is None:  # chapter deselected (e.g. with -k)
+            continue
+        assert run["returncode"] == 0, f"{experiment.chapter} failed; see its own test"
+        timings = json.loads((METRICS / f"{experiment.chapter}.json").read_text())["timings"]
+        unlabelled = [t for t in timings if t["experiment"] == key and not t["label"]]
+        assert unlabelled, f"{experiment.chapter} records no unlabelled training call of {key!r}"
+        assert all(t["seconds"] > 0 and t["metric"] is not None for t in unlabelled), key
+    known = set(EXPERIMENTS)
+    for stem, run in chapter_runs.items():
+        if run["returncode"] == 0 and (METRICS / f"{stem}.json").is_file():
+            names = {t["experiment"] for t in json.loads((METRICS / f"{stem}.json").read_text())["timings"]}
+            assert names <= known, f"{stem} times experiments unknown to bench/reference.py: {names - known}"

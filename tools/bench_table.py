@@ -1,8 +1,8 @@
 """Sphinx extension: the latest ``make bench`` result as tables in the book.
 
 The directive ``{bench-report}`` shows ``_build/bench/bench.json`` (and
-``builds.json``) when this checkout has run the benchmark, otherwise the
-result committed in ``bench/results/``. It states which machine and date
+``builds.json``) when this checkout has run the whole benchmark, otherwise the
+result committed in ``bench/results/`` (smoke and partial runs are skipped). It states which machine and date
 produced the numbers; it never invents one. The page is re-read whenever
 either file changes.
 """
@@ -30,11 +30,13 @@ def latest() -> tuple[dict | None, Path | None]:
         if not path.is_file():
             continue
         result = json.loads(path.read_text())
-        if result.get("smoke"):
-            continue  # a smoke run of the benchmark checks the script, not the speed
+        if result.get("smoke") or result.get("partial") or result.get("complete") is False:
+            continue  # smoke, partial or unfinished runs check the script; the page shows whole runs
         builds = folder / "builds.json"
         if builds.is_file():
-            result["builds"] = json.loads(builds.read_text())["builds"]
+            timings = json.loads(builds.read_text())
+            if timings.get("complete") is not False:  # an interrupted run is not shown
+                result["builds"] = timings["builds"]
         return result, folder
     return None, None
 
@@ -71,10 +73,9 @@ class BenchReport(SphinxDirective):
     def run(self):
         self.env.note_dependency(__file__)
         self.env.note_dependency(str(ROOT / "bench" / "report.py"))
-        for folder in FOLDERS:
+        for folder in FOLDERS:  # missing ones too: Sphinx re-reads the page until they appear
             for name in ("bench.json", "builds.json"):
-                if (folder / name).is_file():
-                    self.env.note_dependency(str(folder / name))
+                self.env.note_dependency(str(folder / name))
         result, folder = latest()
         if result is None:
             note = nodes.admonition(classes=["warning"])
@@ -84,7 +85,9 @@ class BenchReport(SphinxDirective):
             return [note]
         where = folder.relative_to(ROOT)
         out = [nodes.paragraph(text=line) for line in report.summary_lines(result)]
-        out.append(nodes.paragraph(text=f"Source: {where}/bench.json."))
+        commit = result.get("commit")
+        out.append(nodes.paragraph(text=f"Source: {where}/bench.json"
+                                        + (f", measured on commit {commit}." if commit else ".")))
         sections = [
             ("Article experiments: plain reference implementation against the book's training call",
              report.EXPERIMENT_HEADER, report.experiment_rows(result)),
