@@ -170,17 +170,19 @@ def goog_torch_article_model():
     """Chapter 4: the article's nn.RNN(50 -> 40, 2 layers) + Linear(40 -> 1), read-out on every step."""
     from torch import nn
 
-    class RNN(nn.Module):
-        def __init__(self, input_size=50, hidden_size=40, num_layers=2, output_size=1):
+    class WindowSequenceRNN(nn.Module):
+        """Each 50-price window is one time step of a single long sequence, as the article shapes it."""
+
+        def __init__(self):
             super().__init__()
-            self.rnn = nn.RNN(input_size=input_size, hidden_size=hidden_size, num_layers=num_layers)
-            self.out = nn.Linear(hidden_size, output_size)
+            self.rnn = nn.RNN(50, 40, 2)  # window length in, 40 hidden units, 2 stacked layers
+            self.out = nn.Linear(40, 1)  # created after the RNN, so seeding draws the same weights
 
-        def forward(self, inputs, state):
-            outputs, state = self.rnn(inputs, state)
-            return self.out(outputs.reshape(-1, outputs.size(-1))), state
+        def forward(self, windows, carried):
+            states, carried = self.rnn(windows, carried)
+            return self.out(states.reshape(-1, 40)), carried
 
-    return RNN()
+    return WindowSequenceRNN()
 
 
 def msft_model(cell: str):
