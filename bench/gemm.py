@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import time
 
+from bench.flops import gemm_flops
+
 __all__ = ["peak_gemm_rate", "small_gemm_rate"]
 
 
@@ -33,12 +35,6 @@ def _best_rate(run, flops: float, *, repeats: int, min_seconds: float) -> float:
     return best
 
 
-def _check_shape(m: int, k: int, n: int) -> None:
-    for name, size in (("m", m), ("k", k), ("n", n)):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ValueError(f"GEMM size {name} must be a positive integer, got {size!r}")
-
-
 def small_gemm_rate(m: int, k: int, n: int, *, repeats: int = 3, min_seconds: float = 0.2,
                     threads: int | None = None) -> float:
     """GFLOP/s of float32 (m x k) @ (k x n), batched so call overhead does not count.
@@ -48,7 +44,7 @@ def small_gemm_rate(m: int, k: int, n: int, *, repeats: int = 3, min_seconds: fl
     """
     import torch
 
-    _check_shape(m, k, n)
+    flops = gemm_flops(m, k, n)  # refuses sizes that are not positive integers
     if threads is None:
         return max(small_gemm_rate(m, k, n, repeats=repeats, min_seconds=min_seconds, threads=t)
                    for t in sorted({1, os.cpu_count() or 1}))
@@ -56,12 +52,12 @@ def small_gemm_rate(m: int, k: int, n: int, *, repeats: int = 3, min_seconds: fl
     torch.set_num_threads(threads)
     try:
         # enough independent products for ~8 MFLOP per call, at most 4096
-        count = max(1, min(4096, 8_000_000 // (2 * m * k * n)))
+        count = max(1, min(4096, 8_000_000 // flops))
         generator = torch.Generator().manual_seed(0)
         a = torch.randn(count, m, k, generator=generator)
         b = torch.randn(count, k, n, generator=generator)
         out = torch.empty(count, m, n)
-        return _best_rate(lambda: torch.bmm(a, b, out=out), 2.0 * m * k * n * count,
+        return _best_rate(lambda: torch.bmm(a, b, out=out), float(flops * count),
                           repeats=repeats, min_seconds=min_seconds)
     finally:
         torch.set_num_threads(previous)
@@ -71,7 +67,7 @@ def peak_gemm_rate(size: int = 1024, *, repeats: int = 3, min_seconds: float = 0
     """GFLOP/s of one float32 (size x size) @ (size x size) product on every core."""
     import torch
 
-    _check_shape(size, size, size)
+    flops = gemm_flops(size, size, size)
     previous = torch.get_num_threads()
     torch.set_num_threads(os.cpu_count() or 1)
     try:
@@ -79,7 +75,7 @@ def peak_gemm_rate(size: int = 1024, *, repeats: int = 3, min_seconds: float = 0
         a = torch.randn(size, size, generator=generator)
         b = torch.randn(size, size, generator=generator)
         out = torch.empty(size, size)
-        return _best_rate(lambda: torch.mm(a, b, out=out), 2.0 * size**3,
+        return _best_rate(lambda: torch.mm(a, b, out=out), float(flops),
                           repeats=repeats, min_seconds=min_seconds)
     finally:
         torch.set_num_threads(previous)

@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import report  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reproduction_report import table_node  # noqa: E402
+
 FOLDERS = (ROOT / "_build" / "bench", ROOT / "bench" / "results")
 
 
@@ -42,31 +45,13 @@ def latest() -> tuple[dict | None, Path | None]:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> nodes.table:
-    """A table whose first and text-heavy last columns are wider than the numbers between them."""
-    table = nodes.table(classes=["bench-report"])
-    group = nodes.tgroup(cols=len(header))
-    table += group
+    """The first and text-heavy last columns wider than the numbers between them."""
     widths = [4] + [1] * (len(header) - 1)
     if header == report.EXPERIMENT_HEADER:
-        widths[-2:] = [2, 2]  # metric and its unit
+        widths[-3:-1] = [2, 2]  # the two metrics with their units
     elif header == report.BUILD_HEADER:
         widths = [1, 4, 1]
-    group.extend(nodes.colspec(colwidth=w) for w in widths)
-
-    def row(cells):
-        line = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += nodes.paragraph(text=cell)
-            line += entry
-        return line
-
-    head, body = nodes.thead(), nodes.tbody()
-    head += row(header)
-    body.extend(row(cells) for cells in rows)
-    group += head
-    group += body
-    return table
+    return table_node(header, rows, widths, css_class="bench-report")
 
 
 class BenchReport(SphinxDirective):

@@ -88,8 +88,10 @@ def _claim(metric: dict) -> str:
     return f"{text} {metric.get('unit', '')}".strip()
 
 
-def _table(header: list[str], rows: list[list[str]], widths: list[int]) -> nodes.table:
-    table = nodes.table(classes=["reproduction-report"])
+def table_node(header: list[str], rows: list[list[str]], widths: list[int],
+               css_class: str = "reproduction-report") -> nodes.table:
+    """A docutils table of text cells (also used by ``bench_table.py``)."""
+    table = nodes.table(classes=[css_class])
     group = nodes.tgroup(cols=len(header))
     table += group
     group.extend(nodes.colspec(colwidth=w) for w in widths)
@@ -131,7 +133,7 @@ def replace_placeholders(app: Sphinx, doctree, docname: str) -> None:
         return
     documents = load_metrics(app)
     for placeholder in placeholders:
-        placeholder.replace_self(_table(
+        placeholder.replace_self(table_node(
             ["experiment (chapter)", "article's claim", "our reproduction",
              "our corrected evaluation", "naive baseline", "verdict"],
             report_rows(documents), [18, 8, 9, 9, 9, 30]))
