@@ -60,7 +60,7 @@ test: lint vendor
 assignments: $(STAMP)
 	$(BIN)/python tools/make_assignments.py --out _build/assignments
 
-# The benchmark (about 20 minutes on a 2-core machine): GEMM rates, plain reference implementations
+# The benchmark (long; the appendix lists what each part took): GEMM rates, plain reference implementations
 # of the articles' experiments, every chapter at full fidelity, then the book's
 # build and test commands on a clean clone. Tables go to _build/bench/ and into
 # the appendix. BENCH_ARGS passes options to bench.run (e.g. BENCH_ARGS=--smoke)
