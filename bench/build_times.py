@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = parser.parse_args(argv)
     stamp = ROOT / ".venv" / ".installed"
     if not stamp.is_file() or any(stamp.stat().st_mtime < (ROOT / name).stat().st_mtime
-                                   for name in ("requirements.txt", "pyproject.toml")):
+                                   for name in ("requirements.txt", "requirements.lock", "pyproject.toml")):
         # The clone's make would otherwise install into the shared .venv, pointing
         # the editable `helpers` at a temporary folder.
         sys.exit("bench.build_times: run `make setup` first (.venv is shared with the clone)")
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                                 capture_output=True, text=True).stdout.strip()
         document["commit"] = commit
         # Older than .venv's install stamp: make must not reinstall into the shared .venv.
-        for name in ("requirements.txt", "pyproject.toml"):
+        for name in ("requirements.txt", "requirements.lock", "pyproject.toml"):
             os.utime(clone / name, (0, 0))
         # The browser test's MathJax: fetched once per machine, so not part of the timing.
         vendor = ROOT / "_build" / "vendor"
