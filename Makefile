@@ -1,43 +1,81 @@
 # Two commands set everything up and do the work:
 #   make book   build the website with every chapter executed at full fidelity
 #   make test   run every test: helpers, every notebook (smoke mode), the site build
-# Both create .venv and install requirements.txt on first use.
+# Both create .venv and install requirements.lock (the exact versions that
+# produced the published numbers) into it on first use.
 
 PYTHON ?= python3
 VENV ?= .venv
-# Installed before requirements.txt when set, so that requirement is already
-# met. CI and machines without GPU wheels use a CPU build of PyTorch, e.g.
-#   make test TORCH_SPEC=torch==2.13.0
-TORCH_SPEC ?=
-# pytest workers, one test file each at a time. The chapters run once per test
-# run, a kernel per core, for whichever worker needs them first (tests/smoke_runs.py).
+# The pinned environment: `make lock` regenerates it from requirements.txt.
+LOCK ?= requirements.lock
+# Extra pip options for installing the lock, e.g. where PyTorch's CPU build is
+# not on the default index (the GitHub workflows):
+#   make test PIP_INDEX="--extra-index-url https://download.pytorch.org/whl/cpu"
+PIP_INDEX ?=
+# The PyTorch build the lock pins: the CPU wheel (an unpinned torch pulls
+# gigabytes of CUDA wheels on a machine without a GPU).
+LOCK_TORCH ?= torch==2.13.0+cpu
+# Unlocked environments (the version canaries) install this PyTorch first.
+TORCH_SPEC ?= torch==2.13.0
+# pytest workers, one test file or notebook each at a time. The chapters' Colab
+# simulation runs once per test run, a kernel per core (tests/smoke_runs.py).
 WORKERS ?= 2
+# Colab runtime for `make test-colab`: a constraints file in tools/colab/.
+COLAB ?= current
 
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html
+PYTEST := RNN_BOOK_SMOKE=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
-.PHONY: help setup vendor book test lint assignments bench bench-build clean
+.PHONY: help setup lock lab vendor book test lint assignments bench bench-build \
+	test-newest test-colab clean
 
 help:
 	@echo "make book   build the website into $(HTML) (full fidelity, cached)"
 	@echo "make test   lint, unit tests, every notebook in smoke mode, site build"
+	@echo "make lab    open JupyterLab on the chapters"
+	@echo "make lock   regenerate $(LOCK) from requirements.txt (UPGRADE=1: newest releases)"
 	@echo "make assignments  student notebooks without solutions in _build/assignments"
 	@echo "make bench  time every chapter and the articles' own setups side by side (_build/bench)"
+	@echo "make test-newest  make test with the newest releases (unlocked, .venv-newest)"
+	@echo "make test-colab   every chapter in smoke mode with Colab's versions (COLAB=current|previous)"
 	@echo "make clean  remove _build (executed notebooks, cache, site, metrics)"
 
-$(STAMP): requirements.txt pyproject.toml
+$(LOCK):
+	@echo "$(LOCK) is missing: run 'make lock' to generate it from requirements.txt" >&2; exit 1
+
+# Locked install: exactly the versions in $(LOCK).
+$(STAMP): requirements.txt $(LOCK) pyproject.toml
+	@$(PYTHON) tools/check_lock.py $(LOCK) requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
-	$(if $(strip $(TORCH_SPEC)),$(BIN)/python -m pip install $(TORCH_SPEC))
-	$(BIN)/python -m pip install -r requirements.txt
-	$(BIN)/python -m pip install --no-deps -e .
+	@echo "Installing $(LOCK) into $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet $(PIP_INDEX) -r $(LOCK)
+	@$(BIN)/python -m pip install -qq --no-deps -e .
 	@touch $@
 
 setup: $(STAMP)
 
+# pip-compile keeps the current pins that still fit requirements.txt; UPGRADE=1 takes the newest.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet pip-tools
+	@mkdir -p _build
+	@echo "$(LOCK_TORCH)" > _build/lock-constraints.txt
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links \
+		--constraint _build/lock-constraints.txt $(if $(UPGRADE),--upgrade) \
+		--output-file $(LOCK) requirements.txt
+	@$(PYTHON) tools/check_lock.py $(LOCK) requirements.txt && echo "$(LOCK) is up to date"
+
+# As root, Jupyter's server needs --allow-root (LAB_ARGS=--allow-root).
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=chapters $(LAB_ARGS)
+
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@$(BIN)/python tools/build_book.py
 	@echo
 	@echo "The book is built: open file://$(CURDIR)/$(HTML)/index.html"
 
@@ -45,7 +83,7 @@ book: $(STAMP)
 MATHJAX := _build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
 $(MATHJAX):
 	@if command -v npm >/dev/null; then \
-		npm install --no-save --no-audit --no-fund --prefix _build/vendor mathjax@3; \
+		npm install --no-save --no-audit --no-fund --silent --prefix _build/vendor mathjax@3; \
 	else echo "npm not found: the browser test will be skipped"; fi
 
 vendor: $(MATHJAX)
@@ -53,18 +91,49 @@ vendor: $(MATHJAX)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tools/setup_cell.py
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
+# The unit tests, the chapters in a simulated fresh Colab runtime (papermill) and
+# the site built from those runs (tests/), and every chapter run in place with
+# nbval-lax, as a reader runs a clone in Jupyter (chapters/).
 test: lint vendor
-	RNN_BOOK_SMOKE=1 $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile tests
+	$(PYTEST) --nbval-lax --nbval-current-env tests chapters
 
 assignments: $(STAMP)
 	$(BIN)/python tools/make_assignments.py --out _build/assignments
 
-# The benchmark (long; the appendix lists what each part took): GEMM rates, plain reference implementations
-# of the articles' experiments, every chapter at full fidelity, then the book's
-# build and test commands on a clean clone. Tables go to _build/bench/ and into
-# the appendix. BENCH_ARGS passes options to bench.run (e.g. BENCH_ARGS=--smoke)
-# and then skips the build timings.
+# Version canaries (the weekly workflow runs them too). Each builds a fresh,
+# unlocked environment of its own, so the locked .venv is never touched.
+# make test with the newest release of everything (PyTorch: TORCH_SPEC, the CPU build).
+test-newest:
+	rm -rf .venv-newest
+	$(PYTHON) -m venv .venv-newest
+	.venv-newest/bin/python -m pip install --quiet --upgrade pip
+	.venv-newest/bin/python -m pip install --quiet $(TORCH_SPEC)
+	.venv-newest/bin/python -m pip install --quiet -r requirements.txt
+	.venv-newest/bin/python -m pip install -qq --no-deps -e .
+	@touch .venv-newest/.installed
+	.venv-newest/bin/python -m pip freeze | grep -iE '^(numpy|pandas|scikit-learn|scipy|statsmodels|matplotlib|tensorflow|keras|jax|jaxlib|torch|jupyter-book|myst-nb)=='
+	$(MAKE) test VENV=.venv-newest
+
+# Every chapter in smoke mode, in the Colab simulation, with the versions of one
+# Colab runtime: tools/colab/$(COLAB).txt says which runtime and where they come from.
+test-colab:
+	@test -f tools/colab/$(COLAB).txt || { echo "no tools/colab/$(COLAB).txt: use COLAB=current or COLAB=previous" >&2; exit 2; }
+	rm -rf .venv-colab-$(COLAB)
+	$(PYTHON) -m venv .venv-colab-$(COLAB)
+	.venv-colab-$(COLAB)/bin/python -m pip install --quiet --upgrade pip
+	.venv-colab-$(COLAB)/bin/python -m pip install --quiet $(TORCH_SPEC)
+	.venv-colab-$(COLAB)/bin/python -m pip install --quiet -c tools/colab/$(COLAB).txt -r requirements.txt
+	.venv-colab-$(COLAB)/bin/python -m pip install -qq --no-deps -e .
+	.venv-colab-$(COLAB)/bin/python -m pip freeze | grep -iE '^(numpy|pandas|scikit-learn|scipy|statsmodels|matplotlib|tensorflow|keras|jax|jaxlib|torch)=='
+	RNN_BOOK_SMOKE=1 .venv-colab-$(COLAB)/bin/python -m pytest -n $(WORKERS) tests/test_notebooks.py
+
+# The benchmark (long; bench/README.md says what each part measures): GEMM rates,
+# plain reference implementations of the articles' experiments, every chapter at
+# full fidelity, then the book's build and test commands on a clean clone. Tables
+# go to _build/bench/. BENCH_ARGS passes options to bench.run (e.g.
+# BENCH_ARGS=--smoke) and then skips the build timings.
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
