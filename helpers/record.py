@@ -11,7 +11,9 @@ import json
 import os
 import platform
 import re
+import sys
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,9 @@ import numpy as np
 __all__ = ["ChapterRecord", "metrics_dir"]
 
 METRICS_ENV = "RNN_BOOK_METRICS"
+# The libraries whose versions a chapter's numbers depend on (recorded with them).
+LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "statsmodels", "matplotlib", "keras",
+             "tensorflow", "jax", "torch")
 
 
 def metrics_dir(smoke: bool) -> Path:
@@ -60,6 +65,7 @@ class ChapterRecord:
         self.experiments: dict[str, dict] = {}
         self.timings: list[dict] = []
         self._started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.versions = library_versions()  # create the record after importing the frameworks
 
     def setting(self, **settings) -> None:
         """Record the settings that produced the numbers (epochs, seed, ...)."""
@@ -146,6 +152,7 @@ class ChapterRecord:
             "smoke": self.smoke,
             "executed_at": self._started,
             "python": platform.python_version(),
+            "versions": self.versions,
             "settings": self.settings,
             "metrics": self.metrics,
             "experiments": self.experiments,
@@ -154,6 +161,19 @@ class ChapterRecord:
         partial = self.path.with_suffix(".json.tmp")
         partial.write_text(json.dumps(document, indent=2) + "\n")
         partial.replace(self.path)
+
+
+def library_versions() -> dict[str, str | None]:
+    """Installed versions of :data:`LIBRARIES` (None when absent) and the Keras backend in use."""
+    versions: dict[str, str | None] = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    keras = sys.modules.get("keras")
+    versions["keras backend"] = keras.backend.backend() if keras else os.environ.get("KERAS_BACKEND")
+    return versions
 
 
 def _check_json(document, what: str) -> None:

@@ -112,6 +112,18 @@ def test_teaching_appendix_times_every_chapter(site, chapter_runs):
         assert float(runtime) == pytest.approx(chapter_runs[notebook.stem]["seconds"], abs=0.01), row
 
 
+def test_teaching_appendix_lists_the_versions_behind_the_numbers(site):
+    """The chapters ran in this test's environment, so the table shows its versions."""
+    from importlib.metadata import version
+
+    tables = Tables()
+    tables.feed((site / "chapters" / "appendix_teaching.html").read_text())
+    rows = {row[0]: row[1] for row in tables.rows if len(row) == 2}
+    for library in ("numpy", "keras", "torch", "statsmodels"):
+        assert rows.get(library) == version(library), (library, rows)
+    assert rows.get("keras backend") in {"jax", "tensorflow", "torch"}, rows
+
+
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_launch_buttons_point_at_the_notebook(site, notebook):
     config = yaml.safe_load((ROOT / "_config.yml").read_text())

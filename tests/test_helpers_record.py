@@ -46,6 +46,8 @@ def test_add_writes_json_with_value_claim_unit_and_settings(metrics_env, glued):
     assert document["chapter"] == "07_sunspots"
     assert document["smoke"] is False
     assert document["python"] == platform.python_version()
+    assert document["versions"]["numpy"] == np.__version__
+    assert set(document["versions"]) >= {"keras", "torch", "statsmodels", "keras backend"}
     assert datetime.fromisoformat(document["executed_at"]).tzinfo is not None
     assert document["settings"] == {"epochs": 30, "seed": 42, "lookback": 12}
     assert document["metrics"] == {

@@ -8,6 +8,9 @@ chapter's one-line verdict. The numbers are read from
 ``_build/metrics/<chapter>.json`` (``_build/metrics-smoke`` in smoke mode, or
 ``$RNN_BOOK_METRICS``). If any chapter of the book has no metrics file, or one
 from the other mode, the build fails: the page never shows stale numbers.
+
+``{library-versions}`` renders, from the same files, the versions of the
+libraries (and the Keras backend) that the chapters recorded when they ran.
 """
 
 from __future__ import annotations
@@ -28,12 +31,22 @@ class report_placeholder(nodes.General, nodes.Element):
     """Replaced by a table once every chapter has been read (and executed)."""
 
 
+class versions_placeholder(nodes.General, nodes.Element):
+    """Replaced by the table of library versions the chapters ran with."""
+
+
 class ReportDirective(SphinxDirective):
+    placeholder = report_placeholder
+
     def run(self):
         self.env.note_dependency(__file__)
         reports = self.env.domaindata.setdefault("reproduction_report", {"pages": set()})
         reports["pages"].add(self.env.docname)
-        return [report_placeholder()]
+        return [self.placeholder()]
+
+
+class VersionsDirective(ReportDirective):
+    placeholder = versions_placeholder
 
 
 def _metrics_folder() -> tuple[Path, bool]:
@@ -127,16 +140,35 @@ def report_rows(documents: dict[str, dict]) -> list[list[str]]:
     return rows
 
 
+def version_rows(documents: dict[str, dict]) -> list[list[str]]:
+    """One row per library: the version every chapter ran with, or each chapter's where they differ."""
+    libraries: dict[str, dict[str, str]] = {}
+    for stem, document in documents.items():
+        versions = {"Python": document.get("python"), **document.get("versions", {})}
+        for name, value in versions.items():
+            libraries.setdefault(name, {})[stem] = value or "not installed"
+    rows = []
+    for name, per_chapter in libraries.items():
+        found = sorted(set(per_chapter.values()))
+        text = found[0] if len(found) == 1 else "; ".join(f"{v} ({s})" for s, v in per_chapter.items())
+        rows.append([name, text])
+    return rows
+
+
 def replace_placeholders(app: Sphinx, doctree, docname: str) -> None:
-    placeholders = list(doctree.findall(report_placeholder))
-    if not placeholders:
+    reports = list(doctree.findall(report_placeholder))
+    versions = list(doctree.findall(versions_placeholder))
+    if not reports and not versions:
         return
     documents = load_metrics(app)
-    for placeholder in placeholders:
+    for placeholder in reports:
         placeholder.replace_self(table_node(
             ["experiment (chapter)", "article's claim", "our reproduction",
              "our corrected evaluation", "naive baseline", "verdict"],
             report_rows(documents), [18, 8, 9, 9, 9, 30]))
+    for placeholder in versions:
+        placeholder.replace_self(table_node(["library", "version"], version_rows(documents), [10, 20],
+                                            css_class="library-versions"))
 
 
 def always_reread(app, env, added, changed, removed):
@@ -147,7 +179,9 @@ def always_reread(app, env, added, changed, removed):
 
 def setup(app: Sphinx):
     app.add_node(report_placeholder)
+    app.add_node(versions_placeholder)
     app.add_directive("reproduction-report", ReportDirective)
+    app.add_directive("library-versions", VersionsDirective)
     app.connect("doctree-resolved", replace_placeholders)
     app.connect("env-get-outdated", always_reread)
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
