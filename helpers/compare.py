@@ -161,9 +161,9 @@ def _check_settings(block, resamples, level, min_agreement, n: int) -> None:
     if isinstance(resamples, bool) or not isinstance(resamples, (int, np.integer)) \
             or resamples < MIN_RESAMPLES:
         raise ValueError(f"resamples must be an integer of at least {MIN_RESAMPLES}, got {resamples!r}")
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    if isinstance(min_agreement, bool) or not isinstance(min_agreement, (int, float)) \
+    if isinstance(min_agreement, bool) or not isinstance(min_agreement, (int, float, np.floating)) \
             or not 0 < min_agreement <= 1:
         raise ValueError(f"min_agreement must lie in (0, 1], got {min_agreement!r}")
 
