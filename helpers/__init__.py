@@ -3,7 +3,9 @@
 Each function is small, documented, and taught in the chapter its module names.
 """
 
-from .baselines import naive_forecast, seasonal_naive_forecast
+from .baselines import linear_ar_forecast, naive_forecast, seasonal_naive_forecast
+from .classical import ClassicalForecast, ets_forecast, sarima_forecast
+from .compare import Comparison, compare, seed_spread
 from .data import DATASETS, data_dir, load_dataset
 from .evaluation import (
     Holdout,
@@ -13,7 +15,7 @@ from .evaluation import (
     holdout_windows,
     lagged_rmse,
 )
-from .metrics import mae, rmse
+from .metrics import mae, mase, relative_rmse, rmse
 from .numpy_rnn import from_keras_simple_rnn, rnn_forward, to_torch_rnn
 from .plots import plot_forecast, plot_losses, use_book_style
 from .record import ChapterRecord, metrics_dir
@@ -25,30 +27,39 @@ from .windows import Windows, as_series, chronological_split, make_windows, spli
 __all__ = [
     "DATASETS",
     "ChapterRecord",
+    "ClassicalForecast",
+    "Comparison",
     "Holdout",
     "SeriesScaler",
     "Windows",
     "as_series",
     "change_correlation",
     "chronological_split",
+    "compare",
     "data_dir",
     "direction_accuracy",
     "error_table",
+    "ets_forecast",
     "from_keras_simple_rnn",
     "holdout_windows",
     "keras_speed_options",
     "lagged_rmse",
+    "linear_ar_forecast",
     "load_dataset",
     "mae",
     "make_windows",
+    "mase",
     "metrics_dir",
     "naive_forecast",
     "plot_forecast",
     "plot_losses",
+    "relative_rmse",
     "rmse",
     "rnn_forward",
+    "sarima_forecast",
     "seasonal_naive_forecast",
     "seed_everything",
+    "seed_spread",
     "smoke_mode",
     "split_windows",
     "to_torch_rnn",

@@ -1,10 +1,10 @@
-"""Tests for helpers.baselines, checked against loops over the original series."""
+"""Tests for helpers.baselines, checked against loops over the original series and numpy.linalg.lstsq."""
 
 import numpy as np
 import pytest
 
-from helpers.baselines import naive_forecast, seasonal_naive_forecast
-from helpers.windows import make_windows
+from helpers.baselines import linear_ar_forecast, naive_forecast, seasonal_naive_forecast
+from helpers.windows import make_windows, split_windows
 
 RNG = np.random.default_rng(3)
 SERIES = RNG.normal(size=150).cumsum() + 10.0 * np.sin(np.arange(150) * 2 * np.pi / 12)
@@ -98,3 +98,75 @@ def test_non_positive_horizon_is_refused(horizon):
 def test_non_positive_season_is_refused():
     with pytest.raises(ValueError, match="season and horizon must be at least 1, got 0 and 1"):
         seasonal_naive_forecast(np.zeros((3, 5)), 0)
+
+
+def lstsq_oracle(x_train, y_train, x_test):
+    """Least squares with an explicit intercept column, by numpy.linalg.lstsq."""
+    design = np.column_stack([np.ones(len(x_train)), x_train])
+    coefficients, *_ = np.linalg.lstsq(design, y_train, rcond=None)
+    return np.column_stack([np.ones(len(x_test)), x_test]) @ coefficients
+
+
+@pytest.mark.parametrize("horizon", [1, 6])
+def test_linear_ar_matches_lstsq_with_an_intercept(horizon):
+    train, test = split_windows(make_windows(SERIES, 24, horizon=horizon), 110)
+    forecast = linear_ar_forecast(train.x, train.y, test.x)
+    assert forecast.shape == (len(test.x), horizon)
+    expected = lstsq_oracle(train.x[:, :, 0], train.y, test.x[:, :, 0])
+    np.testing.assert_allclose(forecast, expected, rtol=1e-8, atol=1e-8)
+    # Direct multi-step: each step ahead is its own regression on the same window.
+    for step in range(horizon):
+        column = linear_ar_forecast(train.x[:, :, 0], train.y[:, step], test.x)
+        assert column.shape == (len(test.x),)
+        np.testing.assert_allclose(column, forecast[:, step], rtol=1e-8, atol=1e-8)
+
+
+def test_linear_ar_recovers_a_noiseless_autoregression():
+    values = np.zeros(80)
+    values[:2] = [1.0, 0.5]
+    for t in range(2, 80):
+        values[t] = 0.3 + 1.2 * values[t - 1] - 0.5 * values[t - 2]
+    train, test = split_windows(make_windows(values, 5), 60)
+    np.testing.assert_allclose(linear_ar_forecast(train.x, train.y, test.x), test.y, atol=1e-8)
+
+
+def test_linear_ar_forecast_is_the_same_in_scaled_units():
+    train, test = split_windows(make_windows(SERIES, 12, horizon=3), 120)
+    low, span = SERIES[:120].min(), np.ptp(SERIES[:120])
+    scale = lambda v: 2 * (v - low) / span - 1  # noqa: E731  (min-max to [-1, 1])
+    scaled = linear_ar_forecast(scale(train.x), scale(train.y), scale(test.x))
+    np.testing.assert_allclose((scaled + 1) / 2 * span + low, linear_ar_forecast(train.x, train.y, test.x),
+                               rtol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("x_train", "y_train", "x_test", "word"),
+    [
+        (np.zeros((30, 5)), np.zeros(29), np.zeros((4, 5)), "y_train"),
+        (np.zeros((30, 5)), np.zeros((30, 2, 2)), np.zeros((4, 5)), "y_train"),
+        (np.zeros((30, 5)), np.zeros(30), np.zeros((4, 6)), "x_test"),
+        (np.zeros((5, 5)), np.zeros(5), np.zeros((4, 5)), "x_train"),
+        (np.zeros(30), np.zeros(30), np.zeros((4, 5)), "x_train"),
+        (np.full((30, 5), np.nan), np.zeros(30), np.zeros((4, 5)), "x_train"),
+        (np.zeros((30, 5)), np.full(30, np.nan), np.zeros((4, 5)), "y_train"),
+        (np.zeros((30, 5)), np.zeros(30), np.full((4, 5), np.inf), "x_test"),
+    ],
+)
+def test_linear_ar_bad_input_is_refused(x_train, y_train, x_test, word):
+    with pytest.raises(ValueError, match=word):
+        linear_ar_forecast(x_train, y_train, x_test)
+
+
+def test_nan_windows_are_refused():
+    x = np.zeros((3, 12))
+    x[1, 4] = np.nan
+    with pytest.raises(ValueError, match="windows contain NaN"):
+        naive_forecast(x)
+    with pytest.raises(ValueError, match="windows contain NaN"):
+        seasonal_naive_forecast(x, 12)
+
+
+@pytest.mark.parametrize("horizon", [1.5, True])
+def test_non_integer_horizon_is_refused(horizon):
+    with pytest.raises(ValueError, match="horizon must be at least 1"):
+        naive_forecast(np.zeros((3, 5)), horizon)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import mean_absolute_error, mean_squared_error
 
-from helpers.metrics import mae, rmse
+from helpers.metrics import mae, mase, relative_rmse, rmse
 
 RNG = np.random.default_rng(11)
 TRUTH = RNG.normal(size=(40, 5))
@@ -104,3 +104,75 @@ def test_three_dimensional_input_is_refused(metric):
     message = r"y_true must have shape \(n,\) or \(n, horizon\), got \(4, 3, 1\)"
     with pytest.raises(ValueError, match=message):
         metric(np.zeros((4, 3, 1)), np.zeros((4, 3)))
+
+
+SEASONAL_TRAIN = 5 * np.sin(np.arange(60) * 2 * np.pi / 12) + RNG.normal(size=60).cumsum()
+
+
+def test_relative_rmse_is_the_ratio_of_numpy_rmses():
+    naive = TRUTH + RNG.normal(scale=0.6, size=TRUTH.shape)
+    expected = numpy_rmse(TRUTH, PRED) / numpy_rmse(TRUTH, naive)
+    assert relative_rmse(TRUTH, PRED, naive) == pytest.approx(expected, rel=1e-12)
+    assert relative_rmse(TRUTH, naive, PRED) == pytest.approx(1 / expected, rel=1e-12)
+    assert relative_rmse(TRUTH[:, 0], PRED[:, 0], naive[:, :1]) == pytest.approx(
+        numpy_rmse(TRUTH[:, 0], PRED[:, 0]) / numpy_rmse(TRUTH[:, 0], naive[:, 0]), rel=1e-12
+    )
+    assert relative_rmse([0.0, 0.0], [3.0, 4.0], [6.0, 8.0]) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("season", [1, 12])
+def test_mase_matches_the_hyndman_koehler_formula(season):
+    truth, pred = TRUTH[:, 0], PRED[:, 0]
+    scale = np.mean([abs(SEASONAL_TRAIN[t] - SEASONAL_TRAIN[t - season]) for t in range(season, 60)])
+    expected = numpy_mae(truth, pred) / scale
+    assert mase(truth, pred, SEASONAL_TRAIN, season) == pytest.approx(expected, rel=1e-12)
+    # Several steps ahead: the MAE over all of them, on the same in-sample scale.
+    expected = numpy_mae(TRUTH, PRED) / scale
+    assert mase(TRUTH, PRED, SEASONAL_TRAIN, season) == pytest.approx(expected, rel=1e-12)
+
+
+def test_mase_of_the_in_sample_naive_forecast_is_one():
+    train = SEASONAL_TRAIN
+    assert mase(train[1:], train[:-1], train) == pytest.approx(1.0)
+    assert mase(train[12:], train[:-12], train, season=12) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("season", [60, 61])
+def test_mase_season_as_long_as_the_training_series_is_refused(season):
+    with pytest.raises(ValueError, match="season"):
+        mase(TRUTH[:, 0], PRED[:, 0], SEASONAL_TRAIN, season)
+
+
+@pytest.mark.parametrize("season", [0, -1, 1.5, True])
+def test_mase_non_positive_season_is_refused(season):
+    with pytest.raises(ValueError, match="season"):
+        mase(TRUTH[:, 0], PRED[:, 0], SEASONAL_TRAIN, season)
+
+
+def test_undefined_scale_free_scores_are_refused():
+    with pytest.raises(ValueError, match="train_series"):
+        mase([1.0, 2.0], [1.5, 2.5], np.full(20, 3.0))
+    with pytest.raises(ValueError, match="reference_forecast"):
+        relative_rmse([1.0, 2.0], [1.5, 2.5], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("culprit", ["truth", "forecast", "reference_forecast"])
+def test_relative_rmse_bad_input_names_the_argument(culprit):
+    arrays = {"truth": TRUTH[:, 0], "forecast": PRED[:, 0], "reference_forecast": PRED[:, 1]}
+    with_nan = dict(arrays, **{culprit: np.where(np.arange(40) == 3, np.nan, arrays[culprit])})
+    with pytest.raises(ValueError, match=culprit):
+        relative_rmse(**with_nan)
+    if culprit != "truth":
+        with pytest.raises(ValueError, match=culprit):
+            relative_rmse(**dict(arrays, **{culprit: arrays[culprit][:-1]}))
+
+
+@pytest.mark.parametrize("culprit", ["truth", "forecast", "train_series"])
+def test_mase_bad_input_names_the_argument(culprit):
+    arrays = {"truth": TRUTH[:, 0], "forecast": PRED[:, 0], "train_series": SEASONAL_TRAIN}
+    values = arrays[culprit].copy()
+    values[3] = np.nan
+    with pytest.raises(ValueError, match=culprit):
+        mase(**dict(arrays, **{culprit: values}))
+    with pytest.raises(ValueError, match="forecast"):
+        mase(TRUTH[:, 0], PRED[:-1, 0], SEASONAL_TRAIN)
