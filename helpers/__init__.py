@@ -20,6 +20,7 @@ from .record import ChapterRecord, metrics_dir
 from .repro import seed_everything, smoke_mode, torch_device
 from .scaling import SeriesScaler
 from .speed import keras_speed_options, use_small_model_threads
+from .sweep import fit_seeds, predict_seeds
 from .windows import Windows, as_series, chronological_split, make_windows, split_windows
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "data_dir",
     "direction_accuracy",
     "error_table",
+    "fit_seeds",
     "from_keras_simple_rnn",
     "holdout_windows",
     "keras_speed_options",
@@ -45,6 +47,7 @@ __all__ = [
     "naive_forecast",
     "plot_forecast",
     "plot_losses",
+    "predict_seeds",
     "rmse",
     "rnn_forward",
     "seasonal_naive_forecast",
