@@ -81,7 +81,12 @@ def fit_seeds(models: Sequence[keras.Model], x, y, *, epochs: int, batch_size: i
     ``restore_best_weights=True`` leaves each model with its weights from the
     end of its own lowest-``val_loss`` epoch: early stopping with
     restore-best and unlimited patience (``EarlyStopping(restore_best_weights=True,
-    patience=epochs)``), chosen per seed. Compiled metrics are not computed.
+    patience=epochs)``), chosen per seed.
+
+    On JAX only the compiled loss and optimizer are used: compiled metrics
+    are not computed, and ``compile``'s speed options (``steps_per_execution``,
+    ``jit_compile``) do not apply, since the whole training is one compiled
+    program anyway.
     """
     models = _checked_models(models, compiled=True)
     x, y = _checked_pair(x, y, "x", "y")
@@ -167,6 +172,8 @@ def _fit_vectorized(models, x, y, orders, batch_size, validation, restore_best):
                             in_axes=(0, 0, None, None))
 
     def run(state, x, y, orders, x_val, y_val):
+        """Every epoch (one row of ``orders`` each): the full batches, the short last batch, validation."""
+
         def full_batch(state, indices):
             return step_all(state, x[indices], y[indices])
 
@@ -260,14 +267,15 @@ def _fit_with_keras(model, x, y, orders, batch_size, validation, restore_best):
     history: dict[str, list[float]] = {"loss": []}
     if validation is not None:
         history["val_loss"] = []
-    best_weights = None
+    best_loss, best_weights = None, None
     for order in orders:
         logs = model.fit(x[order], y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
                          validation_data=validation).history
         for key in history:
             history[key].append(float(logs[key][0]))
-        if restore_best and (best_weights is None or history["val_loss"][-1] < min(history["val_loss"][:-1])):
-            best_weights = model.get_weights()
+        # As EarlyStopping: the first epoch is the best so far, later ones only when strictly better.
+        if restore_best and (best_weights is None or history["val_loss"][-1] < best_loss):
+            best_loss, best_weights = history["val_loss"][-1], model.get_weights()
     if best_weights is not None:
         model.set_weights(best_weights)
     return history
