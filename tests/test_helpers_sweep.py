@@ -25,9 +25,9 @@ keras = pytest.importorskip("keras")
 if not _BACKEND_WAS_SET:  # Keras has read it; keep it from the notebook kernels other tests start
     del os.environ["KERAS_BACKEND"]
 if keras.backend.backend() != "jax":
-    pytest.skip(f"helpers.sweep's vectorised path needs Keras on JAX, and Keras was already imported on "
-                f"{keras.backend.backend()!r} by another test module; run this module alone with "
-                "KERAS_BACKEND=jax", allow_module_level=True)
+    pytest.skip(f"helpers.sweep's vectorised path needs Keras on JAX, and Keras is on "
+                f"{keras.backend.backend()!r} (KERAS_BACKEND, or another test module imported it first); "
+                "run this module alone with KERAS_BACKEND=jax", allow_module_level=True)
 
 import jax  # noqa: E402
 
