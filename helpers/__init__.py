@@ -22,6 +22,7 @@ from .record import ChapterRecord, metrics_dir
 from .repro import seed_everything, smoke_mode, torch_device
 from .scaling import SeriesScaler
 from .speed import keras_speed_options, use_small_model_threads
+from .sweep import fit_seeds, predict_seeds
 from .windows import Windows, as_series, chronological_split, make_windows, split_windows
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "direction_accuracy",
     "error_table",
     "ets_forecast",
+    "fit_seeds",
     "from_keras_simple_rnn",
     "holdout_windows",
     "keras_speed_options",
@@ -54,6 +56,7 @@ __all__ = [
     "plot_forecast",
     "plot_losses",
     "relative_rmse",
+    "predict_seeds",
     "rmse",
     "rnn_forward",
     "sarima_forecast",
