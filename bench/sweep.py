@@ -19,7 +19,10 @@ import os
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from helpers.book import prepare_runtime  # noqa: E402
+
+prepare_runtime()  # as the chapters start: thread settings before JAX loads
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

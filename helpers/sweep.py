@@ -45,7 +45,9 @@ For the chapters' seed sweeps (mean ± sd over seeds); ``bench/sweep.py`` measur
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -173,6 +175,7 @@ def _fit_vectorized(models, x, y, orders, batch_size, validation, restore_best):
 
     def run(state, x, y, orders, x_val, y_val):
         """Every epoch (one row of ``orders`` each): the full batches, the short last batch, validation."""
+        seeds = state[0][0].shape[0]
 
         def full_batch(state, indices):
             return step_all(state, x[indices], y[indices])
@@ -180,7 +183,7 @@ def _fit_vectorized(models, x, y, orders, batch_size, validation, restore_best):
         def epoch(carry, inputs):
             index, order = inputs
             state, best = carry
-            total = jnp.zeros(len(models))
+            total = jnp.zeros(seeds)
             if n_full:
                 state, losses = jax.lax.scan(full_batch, state, order[:cut].reshape(n_full, batch_size))
                 total = total + batch_size * jnp.sum(losses, axis=0)
@@ -197,28 +200,62 @@ def _fit_vectorized(models, x, y, orders, batch_size, validation, restore_best):
                             _where_seed(better, state[0], best[1]), _where_seed(better, state[1], best[2]))
             return (state, best), logs
 
-        best = (jnp.full(len(models), jnp.inf), state[0], state[1]) if restore_best else ()
+        best = (jnp.full(seeds, jnp.inf), state[0], state[1]) if restore_best else ()
         return jax.lax.scan(epoch, (state, best), (jnp.arange(len(orders)), orders))
 
-    state = (_stacked([model.trainable_variables for model in models]),
-             _stacked([model.non_trainable_variables for model in models]),
-             _stacked([model.optimizer.variables for model in models]))
+    compiled = jax.jit(run)
     x_val, y_val = validation if validation is not None else (None, None)
-    (state, best), logs = jax.jit(run)(state, x, y, orders.astype(np.int32), x_val, y_val)
+    orders = orders.astype(np.int32)
 
-    trainable, non_trainable, optimizer_variables = state
-    if restore_best:
-        # Restore what EarlyStopping restores (model.get_weights()); dropout states stay where training
-        # left them, so that training on does not repeat the masks.
-        weights = {id(v) for v in reference.non_trainable_weights}
-        trainable = best[1]
-        non_trainable = [restored if id(v) in weights else last for v, restored, last
-                         in zip(reference.non_trainable_variables, best[2], non_trainable, strict=True)]
-    _write_back([model.trainable_variables for model in models], trainable)
-    _write_back([model.non_trainable_variables for model in models], non_trainable)
-    _write_back([model.optimizer.variables for model in models], optimizer_variables)
-    logs = {key: np.asarray(value) for key, value in logs.items()}  # each (epochs, n_models)
-    return [{key: [float(v) for v in value[:, i]] for key, value in logs.items()} for i in range(len(models))]
+    def train_share(share: list) -> list[dict[str, list[float]]]:
+        """Train the models of one share of the seeds and write their results back."""
+        state = (_stacked([model.trainable_variables for model in share]),
+                 _stacked([model.non_trainable_variables for model in share]),
+                 _stacked([model.optimizer.variables for model in share]))
+        (state, best), logs = compiled(state, x, y, orders, x_val, y_val)
+        trainable, non_trainable, optimizer_variables = state
+        if restore_best:
+            # Restore what EarlyStopping restores (model.get_weights()); dropout states stay where
+            # training left them, so that training on does not repeat the masks.
+            weights = {id(v) for v in reference.non_trainable_weights}
+            trainable = best[1]
+            non_trainable = [restored if id(v) in weights else last for v, restored, last
+                             in zip(reference.non_trainable_variables, best[2], non_trainable, strict=True)]
+        _write_back([model.trainable_variables for model in share], trainable)
+        _write_back([model.non_trainable_variables for model in share], non_trainable)
+        _write_back([model.optimizer.variables for model in share], optimizer_variables)
+        logs = {key: np.asarray(value) for key, value in logs.items()}  # each (epochs, models in share)
+        return [{key: [float(v) for v in value[:, i]] for key, value in logs.items()} for i in range(len(share))]
+
+    # On a CPU, XLA runs one small matrix product on one core; the seeds are split into one share
+    # per core, each trained by the same compiled program in its own thread.
+    shares = _shares(models, _cpu_workers(jax))
+    if len(shares) == 1:
+        return train_share(shares[0])
+    with ThreadPoolExecutor(len(shares)) as pool:
+        return [history for part in pool.map(train_share, shares) for history in part]
+
+
+def _cpu_workers(jax) -> int:
+    """Threads worth running: the usable CPU cores on a CPU backend, one on an accelerator."""
+    if jax.default_backend() != "cpu":
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _shares(models: list, workers: int) -> list[list]:
+    """``models`` cut into at most ``workers`` consecutive shares whose sizes differ by at most one."""
+    count = min(workers, len(models))
+    size, extra = divmod(len(models), count)
+    shares, start = [], 0
+    for k in range(count):
+        end = start + size + (k < extra)
+        shares.append(models[start:end])
+        start = end
+    return shares
 
 
 def _stacked(variable_lists) -> list[np.ndarray]:
