@@ -5,7 +5,7 @@ by Dropout(0.2), then Dense(1)) on 750 windows of 50 steps, batch 32, 10
 epochs. Each time is the wall clock of the training call(s), compilation
 included, in one process; the models are built (and one throwaway model
 warms up Keras) before the clock starts. The one-by-one models are compiled
-with the book's ``keras_speed_options``, as the chapters compile them.
+as the chapters compile them.
 
 Run ``KERAS_BACKEND=jax python -m bench.sweep`` (JAX is the backend where
 ``fit_seeds`` trains the seeds jointly; on another backend it prints that it
@@ -27,7 +27,8 @@ prepare_runtime()  # as the chapters start: thread settings before JAX loads
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from helpers import fit_seeds, keras_speed_options, make_windows  # noqa: E402
+from helpers import make_windows  # noqa: E402
+from helpers.sweep import fit_seeds  # noqa: E402
 from helpers.sweep import vectorized  # noqa: E402
 
 LOOKBACK, UNITS, DROPOUT, BATCH_SIZE, EPOCHS, WINDOWS = 50, 50, 0.2, 32, 10, 750
@@ -40,7 +41,7 @@ def build(seed: int) -> keras.Model:
     for depth in range(4):
         layers += [keras.layers.SimpleRNN(UNITS, return_sequences=depth < 3), keras.layers.Dropout(DROPOUT)]
     model = keras.Sequential([*layers, keras.layers.Dense(1)])
-    model.compile(optimizer="adam", loss="mean_squared_error", **keras_speed_options(model))
+    model.compile(optimizer="adam", loss="mean_squared_error")
     return model
 
 

@@ -17,7 +17,7 @@ import sys
 
 __all__ = ["BACKENDS", "DEFAULT_BACKEND", "keras_backend", "requested_backend", "use_keras_backend"]
 
-DEFAULT_BACKEND = "tensorflow"
+DEFAULT_BACKEND = "jax"
 # Backend name -> the module that must be importable for it.
 BACKENDS = {"jax": "jax", "tensorflow": "tensorflow", "torch": "torch"}
 

@@ -42,9 +42,27 @@ def prepare_runtime() -> str:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up notices
     if "jax" not in sys.modules and _XLA_CPU_FLAGS not in os.environ.get("XLA_FLAGS", ""):
         os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {_XLA_CPU_FLAGS}".strip()
+    # Full float32 matrix products on a GPU too (see _exact_float32); no effect on a CPU.
+    os.environ.setdefault("JAX_DEFAULT_MATMUL_PRECISION", "highest")
     for name in ("tensorflow", "absl", "jax._src.xla_bridge"):
         logging.getLogger(name).setLevel(logging.ERROR)  # retracing and "no GPU found" notices
     return backend
+
+
+def _exact_float32() -> None:
+    """No TF32 on GPUs: the chapters check float32 results against NumPy to 1e-5 or closer.
+
+    Ampere and newer GPUs multiply float32 matrices in TF32 by default in
+    TensorFlow and in PyTorch's cuDNN RNNs, which keeps 10 bits of mantissa and
+    breaks those checks. (JAX is told the same by ``prepare_runtime``.) On a
+    CPU nothing changes.
+    """
+    if "torch" in sys.modules:
+        torch = sys.modules["torch"]
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].config.experimental.enable_tensor_float_32_execution(False)
 
 
 def _small_model_threads() -> None:
@@ -104,7 +122,8 @@ class Chapter:
     record: ChapterRecord
     timer: CellTimer = field(repr=False)
 
-    def timing(self, experiment: str, *, seeds, metrics, label: str = "", seconds: float | None = None) -> None:
+    def timing(self, experiment: str, *, seeds, metrics, label: str = "", vectorized: bool = False,
+               seconds: float | None = None) -> None:
         """Record the previous cell as one training call of ``experiment`` for the benchmark.
 
         ``seeds`` are the seeds that cell trained and ``metrics`` their test
@@ -118,11 +137,16 @@ class Chapter:
         elapsed = self.timer.previous if seconds is None else seconds
         if elapsed is None:
             raise RuntimeError("no cell has been timed yet: call timing() in the cell after the training")
-        self.record.timing(experiment, elapsed, seeds=seeds, metrics=metrics, label=label)
+        self.record.timing(experiment, elapsed, seeds=seeds, metrics=metrics, label=label,
+                           vectorized=vectorized)
 
 
 def start_chapter(stem: str) -> Chapter:
-    """Smoke mode from ``RNN_BOOK_SMOKE``, thread counts, the chapter's record and its cell timer."""
+    """Smoke mode from ``RNN_BOOK_SMOKE``, thread counts, the figure style, the record and the cell timer."""
+    from .plots import use_book_style
+
     _small_model_threads()
+    _exact_float32()
+    use_book_style()
     smoke = smoke_mode()
     return Chapter(stem, smoke, ChapterRecord(stem, smoke=smoke), CellTimer())

@@ -21,6 +21,9 @@ import numpy as np
 __all__ = ["ChapterRecord", "metrics_dir"]
 
 METRICS_ENV = "RNN_BOOK_METRICS"
+# The words a verdict of the reproduction report starts with (its legend), and a check's.
+VERDICT_WORDS = ("reproduced", "differs", "wrong")
+CHECK_WORDS = ("passed",)
 # The libraries whose versions a chapter's numbers depend on (recorded with them).
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "statsmodels", "matplotlib", "keras",
              "tensorflow", "jax", "torch")
@@ -96,43 +99,68 @@ class ChapterRecord:
         verdict: str,
         corrected: str | None = None,
         baseline: str | None = None,
+        check: bool = False,
     ) -> None:
-        """Declare one row of the book's reproduction report.
+        """Declare one entry of the book's reproduction report.
 
-        ``reproduced``, ``corrected`` and ``baseline`` name metrics already
-        added: our run of the article's setting (its ``claim`` is the
-        article's number), our honest evaluation, and the naive baseline on
-        the same points. ``verdict`` is one computed line: reproduced,
-        differs because ..., or the claim was wrong because ...
+        An article's claim (the default): ``reproduced``, ``corrected`` and
+        ``baseline`` name metrics already added: our run of the article's
+        setting (its ``claim`` is the article's number), our honest
+        evaluation, and the naive baseline on the same points. ``verdict`` is
+        one computed line that starts with a word of the report's legend:
+        ``reproduced``, ``differs`` or ``wrong``, then a colon and the reason.
+
+        ``check=True`` declares one of the book's own consistency checks
+        instead (a NumPy cell against a framework layer, say): ``reproduced``
+        names the measured agreement and ``verdict`` starts with ``passed``.
         """
         for role, key in (("reproduced", reproduced), ("corrected", corrected), ("baseline", baseline)):
             if key is not None and key not in self.metrics:
                 raise ValueError(f"experiment {title!r}: {role} metric {key!r} has not been added yet")
         if not title.strip() or not verdict.strip():
             raise ValueError("an experiment needs a title and a one-line verdict")
+        words = CHECK_WORDS if check else VERDICT_WORDS
+        if verdict.split(":", 1)[0] not in words:
+            raise ValueError(f"experiment {title!r}: the verdict must start with one of {', '.join(words)} "
+                             f"and a colon, got {verdict!r}")
         self.experiments[title] = {"reproduced": reproduced, "corrected": corrected,
-                                   "baseline": baseline, "verdict": verdict}
+                                   "baseline": baseline, "verdict": verdict, "check": bool(check)}
         self._write()
 
-    def timing(self, experiment: str, seconds: float, *, seed=None, metric=None, label: str = "") -> None:
-        """Record one training call: how long it took and the test metric it reached.
+    def timing(self, experiment: str, seconds: float, *, seeds=None, metrics=None, seed=None, metric=None,
+               label: str = "", vectorized: bool = False) -> None:
+        """Record one training call: how long it took, which seeds it trained, the test metric of each.
 
         ``experiment`` names what was trained in the words of ``bench/`` (e.g.
-        ``"sunspots_article"``), so ``make bench`` can set the chapter's run of
+        ``"sunspots_article"``), so ``make bench`` can set the chapter's runs of
         an article experiment beside a plain reference implementation of it.
+        A call that trained several seeds at once passes ``seeds`` and
+        ``metrics`` (one per seed) and says whether it trained them in one
+        program (``vectorized``); ``seed``/``metric`` is the one-seed form.
         ``label`` says which variant of the chapter this is when that differs
-        from the article's setting. Each call adds a row; re-running a cell
-        replaces the row with the same experiment, seed and label.
+        from the article's setting. The row also records the Keras backend.
+        Re-running a cell replaces the row with the same experiment, seeds
+        and label.
         """
         if not isinstance(experiment, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_]*", experiment):
             raise ValueError(f"experiment names are lower-case ASCII words joined by '_', got {experiment!r}")
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float, np.number)) or not seconds >= 0:
             raise ValueError(f"seconds must be a non-negative number, got {seconds!r}")
-        row = {"experiment": experiment, "seconds": _plain(seconds), "seed": _plain(seed),
-               "metric": _plain(metric), "label": label}
+        if seeds is None:
+            seeds, metrics = [seed], [metric]
+        elif seed is not None or metric is not None:
+            raise ValueError("give either seeds= and metrics= or seed= and metric=, not both")
+        seeds, metrics = [_plain(s) for s in seeds], [_plain(m) for m in (metrics or [])]
+        if not seeds or len(metrics) != len(seeds):
+            raise ValueError(f"timing {experiment!r}: one metric per seed, got {len(seeds)} seeds and "
+                             f"{len(metrics)} metrics")
+        keras = sys.modules.get("keras")
+        row = {"experiment": experiment, "seconds": _plain(seconds), "seeds": seeds, "metrics": metrics,
+               "label": label, "backend": keras.backend.backend() if keras else None,
+               "vectorized": bool(vectorized)}
         _check_json(row, f"timing {experiment!r}")
         same = [i for i, old in enumerate(self.timings)
-                if (old["experiment"], old["seed"], old["label"]) == (row["experiment"], row["seed"], label)]
+                if (old["experiment"], old["seeds"], old["label"]) == (experiment, seeds, label)]
         if same:
             self.timings[same[0]] = row
         else:

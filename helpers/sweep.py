@@ -225,7 +225,8 @@ def _fit_vectorized(models, x, y, orders, batch_size, validation, restore_best):
         _write_back([model.non_trainable_variables for model in share], non_trainable)
         _write_back([model.optimizer.variables for model in share], optimizer_variables)
         logs = {key: np.asarray(value) for key, value in logs.items()}  # each (epochs, models in share)
-        return [{key: [float(v) for v in value[:, i]] for key, value in logs.items()} for i in range(len(share))]
+        return [{key: [float(v) for v in value[:, i]] for key, value in logs.items()}
+                for i in range(len(share))]
 
     # On a CPU, XLA runs one small matrix product on one core; the seeds are split into one share
     # per core, each trained by the same compiled program in its own thread.

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
 import pytest
 import smoke_runs as runs
+
+from helpers.backend import requested_backend
+
+# The test processes use the book's Keras backend (or $KERAS_BACKEND), fixed
+# before any test module imports Keras; notebook kernels inherit it.
+os.environ["KERAS_BACKEND"] = requested_backend()
 
 RUN_ID = pytest.StashKey[str]()
 

@@ -1,7 +1,7 @@
 """Every chapter executed once per test run, in smoke mode, as a fresh Colab runtime would.
 
-Each notebook runs top to bottom with papermill, ``SMOKE=True`` injected after
-its ``parameters`` cell, from a scratch directory outside the repository, with
+Each notebook runs top to bottom with papermill in smoke mode
+(``RNN_BOOK_SMOKE=1`` in its environment), from a scratch directory outside the repository, with
 a fake ``google.colab`` module importable and the installed ``helpers``
 hidden. So the chapter's setup cell has to do what it does in Colab: clone the
 book (here from a local snapshot of this working tree, on the branch named in
@@ -64,8 +64,7 @@ PAPERMILL = """\
 import sys
 import papermill
 staged, executed, cwd = sys.argv[1:]
-papermill.execute_notebook(staged, executed, parameters={"SMOKE": True}, cwd=cwd,
-                           kernel_name="python3", progress_bar=False)
+papermill.execute_notebook(staged, executed, cwd=cwd, kernel_name="python3", progress_bar=False)
 """
 
 
@@ -86,11 +85,13 @@ def execute(notebook: Path, origin: Path, scratch: Path) -> dict:
     fake = scratch / "fake-colab" / "google" / "colab"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text('"""Stands in for Colab\'s module in the tests."""\n')
+    # JAX imports google.colab.output when it sees google.colab (for its debugger).
+    (fake / "output.py").write_text('"""Stands in for Colab\'s output module (never called here)."""\n')
     content = scratch / "content"  # Colab's working directory: nothing of the book in it
     content.mkdir()
     clone = scratch / "clone"
     env = dict(os.environ, PYTHONPATH=str(scratch / "fake-colab"), RNN_BOOK_REPOSITORY=str(origin),
-               RNN_BOOK_CLONE=str(clone), RNN_BOOK_METRICS=str(METRICS))
+               RNN_BOOK_CLONE=str(clone), RNN_BOOK_METRICS=str(METRICS), RNN_BOOK_SMOKE="1")
     env.pop("RNN_BOOK_DATA", None)
 
     source = nbformat.read(notebook, as_version=4)

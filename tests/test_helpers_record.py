@@ -240,7 +240,14 @@ def test_experiment_rows_refer_to_recorded_metrics(metrics_env):
     document = read(record.path)
     assert document["experiments"] == {"test RMSE": {
         "reproduced": "test_rmse", "corrected": None, "baseline": "naive_rmse",
-        "verdict": "differs: above the claim"}}
+        "verdict": "differs: above the claim", "check": False}}
+
+
+def test_a_consistency_check_is_kept_apart_from_the_claims(metrics_env):
+    record = ChapterRecord("07_sunspots", smoke=False)
+    record.add("max_diff", 1e-7)
+    record.experiment("Keras vs NumPy", reproduced="max_diff", verdict="passed: agree to 1e-07", check=True)
+    assert read(record.path)["experiments"]["Keras vs NumPy"]["check"] is True
 
 
 @pytest.mark.parametrize(
@@ -249,6 +256,8 @@ def test_experiment_rows_refer_to_recorded_metrics(metrics_env):
         ({"reproduced": "missing", "verdict": "v"}, "reproduced metric 'missing' has not been added"),
         ({"reproduced": "x", "baseline": "nope", "verdict": "v"}, "baseline metric 'nope'"),
         ({"reproduced": "x", "verdict": "  "}, "one-line verdict"),
+        ({"reproduced": "x", "verdict": "confirmed: yes"}, "must start with one of reproduced, differs, wrong"),
+        ({"reproduced": "x", "verdict": "reproduced: yes", "check": True}, "must start with one of passed"),
     ],
 )
 def test_bad_experiment_is_refused(metrics_env, kwargs, problem):
@@ -264,10 +273,22 @@ def test_timings_are_appended_in_order(metrics_env):
     record.timing("sunspots_article", 7.5, seed=42, metric=np.float32(0.09))
     record.timing("sunspots_article", np.float64(7.25), seed=43, metric=0.1, label="honest scaler")
     rows = json.loads(record.path.read_text())["timings"]
-    assert [(r["seed"], r["seconds"], r["label"]) for r in rows] == [
-        (42, 7.5, ""), (43, 7.25, "honest scaler")]
-    assert rows[0]["metric"] == pytest.approx(0.09)
-    assert isinstance(rows[0]["metric"], float)
+    assert [(r["seeds"], r["seconds"], r["label"]) for r in rows] == [
+        ([42], 7.5, ""), ([43], 7.25, "honest scaler")]
+    assert rows[0]["metrics"] == [pytest.approx(0.09)]
+    assert isinstance(rows[0]["metrics"][0], float)
+    assert rows[0]["vectorized"] is False and "backend" in rows[0]
+
+
+def test_one_call_can_time_several_seeds(metrics_env):
+    record = ChapterRecord("07_sunspots", smoke=False)
+    record.timing("elec_gru", 12.0, seeds=[1, 2, 3], metrics=[0.1, 0.2, 0.3], vectorized=True)
+    (row,) = json.loads(record.path.read_text())["timings"]
+    assert row["seeds"] == [1, 2, 3] and row["metrics"] == [0.1, 0.2, 0.3] and row["vectorized"] is True
+    with pytest.raises(ValueError, match="one metric per seed"):
+        record.timing("elec_gru", 1.0, seeds=[1, 2], metrics=[0.1])
+    with pytest.raises(ValueError, match="not both"):
+        record.timing("elec_gru", 1.0, seeds=[1], metrics=[0.1], seed=1)
 
 
 @pytest.mark.parametrize(
@@ -295,4 +316,4 @@ def test_rerunning_a_timing_replaces_its_row(metrics_env):
     record.timing("sunspots_article", 2.0, seed=43, metric=0.3)
     record.timing("sunspots_article", 6.5, seed=42, metric=0.2)  # the same cell run again
     rows = json.loads(record.path.read_text())["timings"]
-    assert [(r["seed"], r["seconds"]) for r in rows] == [(42, 6.5), (43, 2.0)]
+    assert [(r["seeds"], r["seconds"]) for r in rows] == [([42], 6.5), ([43], 2.0)]

@@ -46,10 +46,11 @@ def test_parameters_cell_holds_literals_only(path):
             f"only simple assignments belong in the parameters cell: {ast.unparse(statement)}")
         ast.literal_eval(statement.value)  # raises if not a literal
         names.add(statement.targets[0].id)
-    assert "SMOKE" in names, "the parameters cell must define SMOKE"
-    # The cell right after it turns on smoke mode from the environment.
+    assert "SMOKE" not in names, "smoke mode is switched on from outside (RNN_BOOK_SMOKE), not a parameter"
+    # The hidden cell right after it starts the chapter's bookkeeping (and smoke mode).
     following = notebook.cells[notebook.cells.index(cells[0]) + 1]
-    assert "smoke_mode(SMOKE)" in following.source
+    assert "start_chapter(" in following.source, "the cell after the parameters must call start_chapter"
+    assert "remove-cell" in following.metadata.get("tags", []), "the start_chapter cell is hidden"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=ids)

@@ -1,10 +1,11 @@
 """Sphinx extension: the reproduction report, built from the chapters' metrics.
 
 A page containing the directive ``{reproduction-report}`` gets, when the site
-is written (after every chapter has executed), one table row per experiment
-that a chapter declared with ``ChapterRecord.experiment``: the article's claim,
-our reproduction, our corrected evaluation, the naive baseline, and the
-chapter's one-line verdict. The numbers are read from
+is written (after every chapter has executed), one card per article claim that
+a chapter declared with ``ChapterRecord.experiment``: the article's claim, our
+reproduction, our honest evaluation, the naive baseline, and the chapter's
+one-line verdict. With the ``:checks:`` option it gets instead a table of the
+book's own consistency checks (``check=True``). The numbers are read from
 ``_build/metrics/<chapter>.json`` (``_build/metrics-smoke`` in smoke mode, or
 ``$RNN_BOOK_METRICS``). If any chapter of the book has no metrics file, or one
 from the other mode, the build fails: the page never shows stale numbers.
@@ -36,13 +37,16 @@ class versions_placeholder(nodes.General, nodes.Element):
 
 
 class ReportDirective(SphinxDirective):
+    """``{reproduction-report}``: the articles' claims; with ``:checks:``, the book's own checks."""
+
     placeholder = report_placeholder
+    option_spec = {"checks": lambda argument: True}
 
     def run(self):
         self.env.note_dependency(__file__)
         reports = self.env.domaindata.setdefault("reproduction_report", {"pages": set()})
         reports["pages"].add(self.env.docname)
-        return [self.placeholder()]
+        return [self.placeholder(checks="checks" in self.options)]
 
 
 class VersionsDirective(ReportDirective):
@@ -126,18 +130,55 @@ def table_node(header: list[str], rows: list[list[str]], widths: list[int],
     return table
 
 
-def report_rows(documents: dict[str, dict]) -> list[list[str]]:
+def report_rows(documents: dict[str, dict], *, checks: bool = False) -> list[list[str]]:
+    """The article claims (or, with ``checks``, the book's own consistency checks), one row each."""
     rows = []
     for stem, document in documents.items():
         metrics = document["metrics"]
         for title, experiment in document["experiments"].items():
+            if bool(experiment.get("check")) != checks:
+                continue
             reproduced = metrics[experiment["reproduced"]]
+            if checks:
+                rows.append([f"{title} ({stem})", _format(reproduced), experiment["verdict"]])
+                continue
             rows.append([
                 f"{title} ({stem})", _claim(reproduced), _format(reproduced),
                 _format(metrics.get(experiment["corrected"])),
                 _format(metrics.get(experiment["baseline"])), experiment["verdict"],
             ])
     return rows
+
+
+CLAIM_FIELDS = ["article's claim", "our reproduction", "our honest evaluation", "naive baseline", "verdict"]
+
+
+CHECK_FIELDS = ["measured", "result"]
+
+
+def cards(rows: list[list[str]], names: list[str], css_class: str) -> nodes.container:
+    """One card per row: its title, then the other cells as a field list named by ``names``.
+
+    Cards wrap to any screen width, where a six-column table needs a
+    horizontal scrollbar that readers miss.
+    """
+    cards = nodes.container(classes=[css_class])
+    for title, *values in rows:
+        card = nodes.container(classes=["reproduction-card"])
+        card += nodes.rubric(text=title)
+        fields = nodes.field_list()
+        for name, value in zip(names, values, strict=True):
+            if value == "—" and name in ("our honest evaluation", "naive baseline"):
+                continue
+            field = nodes.field()
+            field += nodes.field_name(text=name)
+            body = nodes.field_body()
+            body += nodes.paragraph(text=value)
+            field += body
+            fields += field
+        card += fields
+        cards += card
+    return cards
 
 
 def version_rows(documents: dict[str, dict]) -> list[list[str]]:
@@ -162,10 +203,11 @@ def replace_placeholders(app: Sphinx, doctree, docname: str) -> None:
         return
     documents = load_metrics(app)
     for placeholder in reports:
-        placeholder.replace_self(table_node(
-            ["experiment (chapter)", "article's claim", "our reproduction",
-             "our corrected evaluation", "naive baseline", "verdict"],
-            report_rows(documents), [18, 8, 9, 9, 9, 30]))
+        if placeholder.get("checks"):
+            placeholder.replace_self(cards(report_rows(documents, checks=True), CHECK_FIELDS,
+                                           "consistency-checks"))
+        else:
+            placeholder.replace_self(cards(report_rows(documents), CLAIM_FIELDS, "reproduction-report"))
     for placeholder in versions:
         placeholder.replace_self(table_node(["library", "version"], version_rows(documents), [10, 20],
                                             css_class="library-versions"))

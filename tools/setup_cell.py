@@ -56,11 +56,16 @@ if importlib.util.find_spec("helpers") is None:
             )
         # Colab ships TensorFlow, Keras and PyTorch; install only what is missing.
         wanted = {{"numpy": "numpy", "pandas": "pandas", "sklearn": "scikit-learn",
-                  "matplotlib": "matplotlib", "keras": "keras", "torch": "torch"}}
+                  "statsmodels": "statsmodels", "matplotlib": "matplotlib", "keras": "keras",
+                  "jax": "jax", "torch": "torch"}}
         missing = [pkg for mod, pkg in wanted.items() if importlib.util.find_spec(mod) is None]
         if missing:
             subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=True)
-    sys.path.insert(0, str(book))'''
+    sys.path.insert(0, str(book))
+
+from helpers.book import prepare_runtime
+
+prepare_runtime()  # the Keras backend, quiet logs and thread counts, before any framework loads'''
 
 
 def repository() -> tuple[str, str]:
