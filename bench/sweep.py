@@ -28,8 +28,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from helpers import make_windows  # noqa: E402
-from helpers.sweep import fit_seeds  # noqa: E402
-from helpers.sweep import vectorized  # noqa: E402
+from helpers.sweep import fit_seeds, vectorized  # noqa: E402
 
 LOOKBACK, UNITS, DROPOUT, BATCH_SIZE, EPOCHS, WINDOWS = 50, 50, 0.2, 32, 10, 750
 

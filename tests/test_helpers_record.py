@@ -256,7 +256,8 @@ def test_a_consistency_check_is_kept_apart_from_the_claims(metrics_env):
         ({"reproduced": "missing", "verdict": "v"}, "reproduced metric 'missing' has not been added"),
         ({"reproduced": "x", "baseline": "nope", "verdict": "v"}, "baseline metric 'nope'"),
         ({"reproduced": "x", "verdict": "  "}, "one-line verdict"),
-        ({"reproduced": "x", "verdict": "confirmed: yes"}, "must start with one of reproduced, differs, wrong"),
+        ({"reproduced": "x", "verdict": "confirmed: yes"},
+         "must start with one of reproduced, differs, wrong"),
         ({"reproduced": "x", "verdict": "reproduced: yes", "check": True}, "must start with one of passed"),
     ],
 )
