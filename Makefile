@@ -74,17 +74,18 @@ LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=chapters $(LAB_ARGS)
 
-book: $(STAMP)
+book: $(STAMP) vendor
 	@$(BIN)/python tools/build_book.py
 	@echo
 	@echo "The book is built: open file://$(CURDIR)/$(HTML)/index.html"
 
-# MathJax for the browser test (the site loads it from a CDN; the test serves this copy).
+# MathJax for the site (tools/offline_mathjax.py copies it into _static, so math typesets
+# offline); without npm the site falls back to the CDN copy.
 MATHJAX := _build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
 $(MATHJAX):
 	@if command -v npm >/dev/null; then \
 		npm install --no-save --no-audit --no-fund --silent --prefix _build/vendor mathjax@3; \
-	else echo "npm not found: the browser test will be skipped"; fi
+	else echo "npm not found: the site will load MathJax from its CDN, and the browser test is skipped"; fi
 
 vendor: $(MATHJAX)
 

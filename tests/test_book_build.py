@@ -11,13 +11,10 @@ runs recorded, and the teaching appendix's table their run times.
 
 from __future__ import annotations
 
-import functools
 import html.parser
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -142,9 +139,11 @@ def test_launch_buttons_point_at_the_notebook(site, notebook):
 # --- The built site in a real browser -------------------------------------------------
 
 CHROMIUM = Path(os.environ.get("RNN_BOOK_CHROMIUM", "/usr/bin/chromium"))
-MATHJAX = ROOT / "_build" / "vendor" / "node_modules" / "mathjax"
-MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+WIDTHS = (1280, 390)  # a laptop and a phone
+# Elements allowed to scroll sideways: code (kept to 88 columns), display math, and cell
+# outputs (a wide DataFrame scrolls inside its output area).
+MAY_SCROLL = "pre, .highlight, div.math, mjx-container, .cell_output, .output"
 
 
 def toc_pages() -> list[str]:
@@ -153,42 +152,35 @@ def toc_pages() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(site):
+def browser(site):
+    """Chromium opening the site from disk, with every request that is not a local file refused."""
     if not CHROMIUM.exists():
         pytest.skip(f"browser test skipped: no Chromium at {CHROMIUM}; install it with "
                     "`apt-get install chromium` (or point RNN_BOOK_CHROMIUM at one)")
-    if not (MATHJAX / "es5" / "tex-mml-chtml.js").is_file():
-        pytest.skip("browser test skipped: MathJax is not vendored; run `make vendor` (needs npm)")
+    if not (site / "_static" / "mathjax" / "tex-mml-chtml.js").is_file():
+        pytest.skip("browser test skipped: the site has no copy of MathJax; run `make vendor` (needs npm)")
     playwright_api = pytest.importorskip("playwright.sync_api")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
+    blocked: list[str] = []
 
     def route(request_route):
         url = request_route.request.url
-        if url.startswith(base):
+        if url.startswith("file://"):
             return request_route.continue_()
-        if url.startswith(MATHJAX_CDN):  # the site loads MathJax from a CDN; serve our copy
-            local = MATHJAX / url[len(MATHJAX_CDN):].split("?")[0]
-            if local.is_file():
-                return request_route.fulfill(path=str(local))
-        return request_route.abort()  # no internet here, and pages must not need it
+        blocked.append(url)
+        return request_route.abort()  # the book opened from disk must not need the network
 
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.route("**/*", route)
-        yield page, base
-        browser.close()
-    server.shutdown()
+            "--disable-component-update", "--no-first-run", "--disable-sync",
+            "--allow-file-access-from-files"])
+        pages = {}
+        for width in WIDTHS:
+            page = chromium.new_page(viewport={"width": width, "height": 900})
+            page.route("**/*", route)
+            pages[width] = page
+        yield pages, site.resolve().as_uri() + "/", blocked
+        chromium.close()
 
 
 def open_page(page, base, name):
@@ -199,13 +191,15 @@ def open_page(page, base, name):
         page.evaluate("MathJax.startup.promise")
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", toc_pages())
-def test_page_renders_in_a_browser(browser_page, name):
-    page, base = browser_page
+def test_page_reads_offline_at_every_width(browser, name, width):
+    pages, base, blocked = browser
+    page = pages[width]
     open_page(page, base, name)
     raw = page.evaluate("""() => [...document.querySelectorAll('span.math, div.math')]
         .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent)""")
-    assert not raw, f"math left untypeset on {name}: {raw[:3]}"
+    assert not raw, f"math left untypeset on {name} (offline): {raw[:3]}"
     prose = page.evaluate("""() => {
         const copy = document.querySelector('main').cloneNode(true);
         copy.querySelectorAll('pre, code, mjx-container, script, style').forEach(el => el.remove());
@@ -218,15 +212,44 @@ def test_page_renders_in_a_browser(browser_page, name):
     broken = page.evaluate("""() => [...document.images]
         .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src)""")
     assert not broken, f"images that did not load on {name}: {broken}"
+    undescribed = page.evaluate("""() => [...document.querySelectorAll('main img')]
+        .filter(img => !(img.alt || '').trim() || /\\.(png|svg|jpe?g)$/.test(img.alt.trim()))
+        .filter(img => !img.closest('figure')?.querySelector('figcaption'))
+        .map(img => img.src.split('/').pop())""")
+    assert not undescribed, f"figures without alt text or a caption on {name}: {undescribed}"
+    cut = page.evaluate("""(allowed) => [...document.querySelectorAll('main *')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0)
+        .filter(el => !el.closest(allowed))
+        .filter(el => getComputedStyle(el).overflowX !== 'visible' || el.getBoundingClientRect().right >
+                      document.documentElement.clientWidth + 1)
+        .map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`)""", MAY_SCROLL)
+    assert not cut, f"content wider than its box at {width} px on {name}: {sorted(set(cut))[:8]}"
+    wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert wide <= 1, f"{name} scrolls sideways by {wide} px at {width} px"
     if notebook_chapter:
         assert page.locator("img").count() > 0, f"no figures on {name}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}-{width}.png"), full_page=True)
+    assert not blocked, f"pages asked for the network: {sorted(set(blocked))[:5]}"
+
+
+def test_the_report_fits_a_phone(browser):
+    """Every claim's verdict is inside the viewport at 390 px, without sideways scrolling."""
+    pages, base, _ = browser
+    page = pages[390]
+    open_page(page, base, "chapters/appendix_reproduction")
+    cards = page.locator(".reproduction-card")
+    assert cards.count() > 0, "the report shows no claims"
+    outside = page.evaluate("""() => [...document.querySelectorAll('.reproduction-card *')]
+        .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(el => el.textContent.slice(0, 60))""")
+    assert not outside, f"report content outside a 390-px screen: {outside[:3]}"
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
-def test_colab_link_and_folded_solutions(browser_page, notebook):
-    page, base = browser_page
+def test_colab_link_and_folded_solutions(browser, notebook):
+    pages, base, _ = browser
+    page = pages[1280]
     open_page(page, base, f"chapters/{notebook.stem}")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     owner_repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
@@ -258,3 +281,109 @@ def test_figures_are_opaque_for_dark_mode(site):
             if image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255:
                 see_through.append(path.name)
     assert not see_through, f"figures with transparent pixels: {see_through}"
+
+
+# --- Only teaching code on the page -------------------------------------------------------
+
+# What a reader's code must not use: the chapters' bookkeeping, smoke switches, glue,
+# the environment, logging and timers. Names are resolved through the notebook's own
+# imports and assignments, so an alias (`from helpers.book import start_chapter as s`)
+# or an object made by a hidden cell (`record = chapter.record`) is still caught.
+BOOKKEEPING = ("helpers.book", "helpers.record", "helpers.repro.smoke_mode", "helpers.sweep.vectorized",
+               "myst_nb", "os.environ", "os.getenv", "logging", "time.perf_counter", "time.time",
+               "time.monotonic", "time.process_time", "timeit")
+
+
+def qualified_names(cells: list[str]) -> dict[str, str]:
+    """Name -> what it stands for ('helpers.book.start_chapter()'), from imports and assignments."""
+    import ast
+
+    names: dict[str, str] = {}
+
+    def resolve(node) -> str | None:
+        if isinstance(node, ast.Name):
+            return names.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = resolve(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            base = resolve(node.func)
+            return f"{base}()" if base else None
+        return None
+
+    for source in cells:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    names[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else \
+                        alias.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = resolve(node.value)
+                if target and isinstance(node.targets[0], ast.Name):
+                    names[node.targets[0].id] = target
+    return names
+
+
+def bookkeeping_uses(source: str, names: dict[str, str]) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            parts, base = [], node
+            while isinstance(base, ast.Attribute):
+                parts.append(base.attr)
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in names:
+                qualified = ".".join([names[base.id], *reversed(parts)])
+                if any(qualified == b or qualified.startswith(b + ".") or qualified.startswith(b + "(")
+                       for b in BOOKKEEPING):
+                    found.append(f"{ast.unparse(node)} ({qualified})")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+            if module and any(module == b or module.startswith(b + ".") for b in BOOKKEEPING):
+                found.append(f"import of {module}")
+    return found
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_the_page_shows_only_teaching_code(site, notebook):
+    import nbformat
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((site / "chapters" / f"{notebook.stem}.html").read_text(), "html.parser")
+    shown = [div.get_text() for div in soup.select("div.cell_input pre")]
+    assert shown, "no code on the page"
+    cells = [c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
+    names = qualified_names(cells)
+    problems = {}
+    for code in shown:
+        uses = bookkeeping_uses(code, names)
+        if uses:
+            problems[code.splitlines()[0][:60]] = uses
+        long = [line for line in code.splitlines() if len(line) > 88]
+        if long:
+            problems.setdefault(code.splitlines()[0][:60], []).extend(f"{len(line)} columns" for line in long)
+    assert not problems, f"bookkeeping or wide lines in the code a reader sees: {problems}"
+    outputs = " ".join(div.get_text() for div in soup.select("div.cell_output"))
+    assert "smoke" not in outputs.lower(), "an output on the page talks about smoke mode"
+
+
+def test_the_page_check_catches_bookkeeping():
+    """The check above is not vacuous: aliases and objects made in hidden cells are resolved."""
+    hidden = ["from helpers.book import start_chapter as begin",
+              "chapter = begin('x')\nrecord = chapter.record", "import os\nimport time as t"]
+    names = qualified_names(hidden)
+    assert bookkeeping_uses("record.add('k', 1.0)", names)
+    assert bookkeeping_uses("chapter.timing('goog_keras', seeds=[1], metrics=[2.0])", names)
+    assert bookkeeping_uses("start = t.perf_counter()", names)
+    assert bookkeeping_uses("os.environ['KERAS_BACKEND'] = 'jax'", names)
+    assert bookkeeping_uses("from myst_nb import glue", names)
+    assert not bookkeeping_uses("x = os.path.join('a', 'b')\ny = record_count + 1", names)
