@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 __all__ = [
-    "BACKENDS", "NOISE_SE", "TARGETS", "TORCH_COMPETITIVE",
+    "BACKENDS", "NOISE_SE", "PUBLIC_NUMBERS", "TARGETS", "TORCH_COMPETITIVE",
     "backend_rows", "book_summary", "build_rows", "chapter_rows", "chapters_of", "comparison_rows",
     "goog_rate", "markdown", "matched_totals", "mean_sd", "not_worse", "public_numbers",
     "reference_summary", "spread", "summary_lines", "sweep_rows", "target_lines", "targets",
@@ -399,6 +399,10 @@ def build_rows(builds: list[dict] | None) -> list[list[str]]:
 
 
 # ---------- the appendix's numbers
+
+# The names the book's performance note may quote ({bench}`name`, tools/bench_numbers.py).
+PUBLIC_NUMBERS = ("backend", "machine", "date", "chapters", "chapter_min_s", "chapter_max_s",
+                  "chapters_total_min", "training_share_pct")
 
 def public_numbers(result: dict | None) -> dict[str, str]:
     """The few numbers the book's performance note quotes, as text, from a full-fidelity result.

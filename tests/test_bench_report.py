@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import copy
 import math
+import re
+import sys
+from pathlib import Path
 
 import pytest
 
 from bench import gemm, report
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _runs(seconds, metrics, first=42):
@@ -281,3 +286,27 @@ def test_gemm_refuses_bad_shapes(shape):
 def test_gemm_rate_is_positive_and_counts_flops():
     rate = gemm.small_gemm_rate(8, 8, 8, repeats=1, min_seconds=0.01, threads=1)
     assert 0 < rate < 1e4  # GFLOP/s; a CPU core does not exceed 10 TFLOP/s
+
+
+APPENDIX = ROOT / "chapters" / "appendix_performance.md"
+
+
+def test_the_performance_note_types_no_number_in():
+    text = APPENDIX.read_text()
+    names = re.findall(r"\{bench\}`([^`]*)`", text)
+    assert names and set(names) <= set(report.PUBLIC_NUMBERS)
+    prose = re.sub(r"\{bench\}`[^`]*`", "", text)
+    assert not re.search(r"\d", prose), "a number in the performance note must come from bench/results/"
+    assert len(prose.split()) + len(names) <= 250
+    assert "GFLOP" not in text and "|" not in text  # no rates, no tables
+
+
+def test_the_committed_result_has_every_number_the_note_quotes():
+    sys.path.insert(0, str(ROOT / "tools"))
+    pytest.importorskip("sphinx")
+    import bench_numbers
+
+    committed = bench_numbers.numbers()
+    names = set(re.findall(r"\{bench\}`([^`]*)`", APPENDIX.read_text()))
+    assert names <= set(committed), f"bench/results/bench.json lacks {names - set(committed)}"
+    assert bench_numbers.numbers(ROOT / "no such file.json") == {}
