@@ -310,3 +310,16 @@ def test_the_committed_result_has_every_number_the_note_quotes():
     names = set(re.findall(r"\{bench\}`([^`]*)`", APPENDIX.read_text()))
     assert names <= set(committed), f"bench/results/bench.json lacks {names - set(committed)}"
     assert bench_numbers.numbers(ROOT / "no such file.json") == {}
+
+
+def test_build_times_rewrite_the_report_with_the_builds(tmp_path):
+    import json
+
+    from bench import build_times
+
+    build_times.rewrite_report(tmp_path, [{"command": "make book", "what": "cold", "seconds": 400.0}])
+    assert not (tmp_path / "bench.md").exists()  # no result of bench.run beside it: nothing to rewrite
+    (tmp_path / "bench.json").write_text(json.dumps(_result()))
+    build_times.rewrite_report(tmp_path, [{"command": "make book", "what": "cold", "seconds": 400.0}])
+    text = (tmp_path / "bench.md").read_text()
+    assert "| make book | cold | 400.0 |" in text and "## Targets" in text
