@@ -170,8 +170,17 @@ def book_summary(chapter: dict | None, key: str) -> dict | None:
 
 
 def reference_summary(reference: dict | None) -> dict | None:
-    """A reference's seconds per seed (mean of its ``fit`` calls) and every seed's metric."""
-    runs = [run for run in (reference or {}).get("runs", []) if "seconds" in run]
+    """A reference's seconds per seed (mean of its ``fit`` calls) and every seed's metric.
+
+    A reference of the first format (one seed: ``seed``, ``seconds``,
+    ``metric`` at the top) is one run.
+    """
+    reference = reference or {}
+    runs = reference.get("runs")
+    if runs is None and "seconds" in reference:
+        runs = [{key: reference.get(key) for key in ("seed", "seconds", "metric")}]
+        reference = {**reference, "backend": reference.get("backend") or _first_format_backend(reference)}
+    runs = [run for run in runs or [] if "seconds" in run]
     if not runs:
         return None
     return {"per_seed": sum(run["seconds"] for run in runs) / len(runs), "seeds": len(runs),
@@ -189,9 +198,9 @@ def comparison_rows(result: dict, backend: str) -> list[list[str]]:
         unit = reference.get("metric_name", "")
         rows.append([
             f"{reference['title']} ({reference['chapter'][:2]})",
-            (ref or {}).get("backend") or reference.get("backend") or "—",
+            (ref or {}).get("backend") or reference.get("backend") or _first_format_backend(reference),
             _seconds(ref and ref["per_seed"]),
-            (book["backend"] or backend) if book else backend,
+            "torch" if _is_torch_loop(reference) else ((book["backend"] or backend) if book else backend),
             _seconds(book and book["per_seed"]),
             f"{book['vectorized']} ({_count(book['seeds'], 'seed')}, {_count(book['calls'], 'call')})"
             if book else "—",
@@ -201,6 +210,16 @@ def comparison_rows(result: dict, backend: str) -> list[list[str]]:
             verdict,
         ])
     return rows
+
+
+def _is_torch_loop(reference: dict) -> bool:
+    """The article's own PyTorch loop (not a Keras model): trained on torch by the book as well."""
+    return reference.get("keras") is False or reference.get("key") == "goog_torch_article"
+
+
+def _first_format_backend(reference: dict) -> str:
+    """The first format did not name the backend: TensorFlow, or PyTorch for the article's own loop."""
+    return "torch" if _is_torch_loop(reference) else "tensorflow"
 
 
 def matched_totals(result: dict, backend: str) -> dict:
@@ -444,6 +463,9 @@ def summary_lines(result: dict) -> list[str]:
              f"{'; smoke mode' if result.get('smoke') else ''}"
              f"{'; partial run' if result.get('partial') else ''}"
              f"{'; unfinished' if result.get('complete') is False else ''}."]
+    if result.get("schema", 1) < 2:
+        lines.append("A result of the first benchmark format: one seed per side, the chapters on TensorFlow "
+                     "only, no backends table and no seed sweeps.")
     if load:
         lines.append("Load average (1 min) by stage: "
                      + ", ".join(f"{entry['stage']} {entry['loadavg'][0]:.2f}" for entry in load)

@@ -148,8 +148,8 @@ def test_comparison_rows_name_both_backends_and_compute_ratio_spread_and_verdict
     b = rows["title b (05)"]
     assert b[2] == "5.0" and b[4] == "4.0" and b[5] == "no (2 seeds, 2 calls)" and b[6] == "0.80"
     assert b[9] == "no"  # 0.51 against 0.30 ± 0.007
-    c = rows["title c (07)"]
-    assert c[1] == "torch" and c[3] == "jax" and c[4:7] == ["—", "—", "—"] and c[9] == "—"
+    c = rows["title c (07)"]  # the article's PyTorch loop: torch on both sides
+    assert c[1] == "torch" and c[3] == "torch" and c[4:7] == ["—", "—", "—"] and c[9] == "—"
     for row in rows.values():
         assert row[1] in report.BACKENDS and row[3] in report.BACKENDS
 
@@ -275,6 +275,11 @@ def test_public_numbers_of_a_first_format_result():
     assert numbers["backend"] == "tensorflow" and numbers["chapter_max_s"] == "134"
     assert numbers["chapter_min_s"] == "9" and numbers["training_share_pct"] == "21"
     assert report.chapter_rows(copy.deepcopy(old))[0][:3] == ["01_a", "tensorflow", "9.4"]
+    old["references"] = {"x": {"key": "x", "title": "x", "chapter": "05_b", "metric_name": "RMSE",
+                               "seconds": 60.0, "metric": 1.0, "seed": 42}}
+    (row,) = report.comparison_rows(old, "tensorflow")
+    assert row[1:7] == ["tensorflow", "60.0", "tensorflow", "30.0", "no (1 seed, 1 call)", "0.50"]
+    assert "first benchmark format" in report.markdown(old)
 
 
 @pytest.mark.parametrize("shape", [(0, 2, 2), (2, -1, 2), (2, 2, 1.5), (True, 2, 2)])
