@@ -272,28 +272,36 @@ def _chapter_backends(result: dict) -> list[str]:
 
 
 def backend_rows(result: dict) -> list[list[str]]:
-    """Each Keras experiment's seed-42 fit on every backend, each backend's total, and the PyTorch loop."""
+    """Each Keras experiment's seed-42 fit on every backend, each backend's total, and the PyTorch loop.
+
+    A run stopped at its time limit shows its ``fit_lower_bound`` as "> seconds (stopped)".
+    """
     measured = result.get("backends", {})
-    rows, totals_by = [], {}
+    rows, totals_by, bounded = [], {}, set()
     keys = list(dict.fromkeys(key for runs in measured.values() for key in runs))
-    common = [key for key in keys if all(key in measured.get(b, {}) and _fit_seconds(measured[b][key])
-                                         is not None for b in measured)]
+    common = [key for key in keys
+              if all(_time(measured.get(b, {}).get(key))[0] is not None for b in measured)]
     for key in keys:
-        times = {b: _fit_seconds(measured[b].get(key)) for b in measured}
-        fastest = min((t for t in times.values() if t is not None), default=None)
+        times = {b: _time(measured[b].get(key)) for b in measured}
+        fastest = min((t for t, stopped in times.values() if t is not None and not stopped), default=None)
         for backend in measured:
             entry = measured[backend].get(key)
-            seconds = times[backend]
-            if key in common and seconds is not None:
+            seconds, stopped = times[backend]
+            if key in common:
                 totals_by[backend] = totals_by.get(backend, 0.0) + seconds
-            rows.append([f"{(entry or {}).get('title', key)}", backend, _seconds(seconds),
-                         _number(_fit_metric(entry), 5) if entry else "—",
-                         f"{seconds / fastest:.2f}x" if seconds is not None and fastest else
+                bounded |= {backend} if stopped else set()
+            more = "> " if stopped else ""
+            rows.append([f"{(entry or {}).get('title', key)}", backend,
+                         f"{more}{seconds:.0f} (stopped)" if stopped else _seconds(seconds),
+                         _number(_fit_metric(entry), 5) if entry and not stopped else "—",
+                         f"{more}{seconds / fastest:.2f}x" if seconds is not None and fastest else
                          ("failed" if entry and entry.get("error") else "—")])
-    fastest_total = min(totals_by.values(), default=None)
+    exact = [total for backend, total in totals_by.items() if backend not in bounded]
+    fastest_total = min(exact, default=None)
     for backend, total in totals_by.items():
-        rows.append([f"all {len(common)} Keras experiments", backend, _seconds(total), "",
-                     f"{total / fastest_total:.2f}x" if fastest_total else "—"])
+        more = "> " if backend in bounded else ""
+        rows.append([f"all {len(common)} Keras experiments", backend, f"{more}{total:.1f}", "",
+                     f"{more}{total / fastest_total:.2f}x" if fastest_total else "—"])
     for loop in result.get("references", {}).values():  # the article's own PyTorch loop: not a Keras model
         if loop.get("keras") is False and reference_summary(loop):
             run = loop["runs"][0]
@@ -307,29 +315,47 @@ def _fit_seconds(entry: dict | None):
     return runs[0]["seconds"] if runs else None
 
 
+def _time(entry: dict | None) -> tuple[float | None, bool]:
+    """``(seconds, stopped)``: the fit's seconds, or for a run stopped at its limit a lower bound of them."""
+    if entry and entry.get("stopped_after") is not None:
+        return float(entry.get("fit_lower_bound", entry["stopped_after"])), True
+    return _fit_seconds(entry), False
+
+
 def _fit_metric(entry: dict | None):
     runs = (entry or {}).get("runs") or []
     return runs[0]["metric"] if runs else None
 
 
 def torch_decision(result: dict) -> tuple[bool | None, str]:
-    """Whether the chapters should run on the torch backend, and why, from the backends table."""
+    """Whether the chapters should run on the torch backend, and why, from the backends table.
+
+    A torch fit stopped at the time limit counts with the limit, a lower bound:
+    torch is then competitive only if even its unfinished total is within the rule, and
+    the chapters are not run on it (one of its fits did not finish).
+    """
     measured = result.get("backends", {})
     if result.get("smoke"):
         return None, "smoke-mode fits of one epoch cannot show whether torch is competitive"
     if not all(b in measured for b in BACKENDS):
         return None, "the backends table was not measured on every backend"
     keys = [key for key in measured["torch"]
-            if all(_fit_seconds(measured[b].get(key)) is not None for b in BACKENDS)]
+            if all(_fit_seconds(measured[b].get(key)) is not None for b in ("tensorflow", "jax"))
+            and _time(measured["torch"].get(key))[0] is not None]
     if not keys:
         return None, "no Keras experiment was measured on every backend"
-    total = {b: sum(_fit_seconds(measured[b][key]) for key in keys) for b in BACKENDS}
+    total = {b: sum(_fit_seconds(measured[b][key]) for key in keys) for b in ("tensorflow", "jax")}
+    total["torch"] = sum(_time(measured["torch"][key])[0] for key in keys)
+    stopped = [key for key in keys if _time(measured["torch"][key])[1]]
     best = min(("tensorflow", "jax"), key=total.get)
     factor = total["torch"] / total[best] if total[best] else math.inf
-    competitive = factor <= TORCH_COMPETITIVE
-    why = (f"torch's reference fits took {total['torch']:.1f} s over {len(keys)} Keras experiments, "
-           f"{factor:.2f}x {best}'s {total[best]:.1f} s (chapters run on torch only within "
-           f"{TORCH_COMPETITIVE}x)")
+    competitive = factor <= TORCH_COMPETITIVE and not stopped
+    at_least = "at least " if stopped else ""
+    why = (f"torch's reference fits took {at_least}{total['torch']:.1f} s over {len(keys)} Keras "
+           f"experiments, {at_least}{factor:.2f}x {best}'s {total[best]:.1f} s (chapters run on torch only "
+           f"within {TORCH_COMPETITIVE}x)")
+    if stopped:
+        why += f"; stopped at the time limit: {', '.join(stopped)}"
     return competitive, why
 
 

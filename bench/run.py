@@ -44,6 +44,11 @@ from helpers.backend import DEFAULT_BACKEND  # noqa: E402  (imports no framework
 
 DEFAULT_OUT = ROOT / "_build" / "bench"
 SCHEMA = 2
+# A backends-table run on JAX or torch is stopped once its process has run for START_ALLOWANCE
+# seconds (imports, data, prediction) plus SLOWER_LIMIT times TensorFlow's fit of the same
+# experiment: a backend that much slower is not competitive, and torch's batch-1 fits take hours.
+START_ALLOWANCE = 60.0
+SLOWER_LIMIT = 10
 
 
 def _versions() -> dict:
@@ -99,8 +104,15 @@ def environment(backend: str, metrics: Path | None = None) -> dict:
     return env
 
 
-def _json_lines(command: list[str], env: dict, what: str) -> list[dict]:
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+class Stopped(Exception):
+    """A child process ran past its time limit and was stopped."""
+
+
+def _json_lines(command: list[str], env: dict, what: str, timeout: float | None = None) -> list[dict]:
+    try:
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Stopped(f"{what} stopped after {timeout:.0f} s") from None
     if done.returncode != 0:
         raise RuntimeError(f"{what} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
@@ -109,11 +121,22 @@ def _json_lines(command: list[str], env: dict, what: str) -> list[dict]:
     return lines
 
 
-def run_reference(key: str, *, seeds: int, smoke: bool, backend: str = "tensorflow") -> dict:
-    """One experiment's seeds, one after another, in a fresh process on ``backend``."""
+def run_reference(key: str, *, seeds: int, smoke: bool, backend: str = "tensorflow",
+                  timeout: float | None = None) -> dict:
+    """One experiment's seeds, one after another, in a fresh process on ``backend``.
+
+    With ``timeout``, a process still running after that many seconds is
+    stopped and the result says so (``stopped_after``) instead of timing it,
+    with ``fit_lower_bound``: the least its fit took, the limit less
+    ``START_ALLOWANCE``.
+    """
     command = [sys.executable, "-m", "bench.reference", key, "--seeds", str(seeds)]
     command += ["--smoke"] if smoke else []
-    return _json_lines(command, environment(backend), f"reference {key} on {backend}")[-1]
+    try:
+        return _json_lines(command, environment(backend), f"reference {key} on {backend}", timeout)[-1]
+    except Stopped:
+        return {"key": key, "backend": backend, "runs": [], "stopped_after": timeout,
+                "fit_lower_bound": max(0.0, timeout - START_ALLOWANCE)}
 
 
 def run_sweep(key: str, *, backend: str, seeds: int, epochs: int | None, smoke: bool) -> dict:
@@ -162,6 +185,10 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"seeds per reference experiment (default {DEFAULT_SEEDS}; 1 with --smoke)")
     parser.add_argument("--only", nargs="+", metavar="KEY", choices=sorted(EXPERIMENTS),
                         help="article experiments to measure (default: all)")
+    parser.add_argument("--backend-timeout", type=float, default=None,
+                        help="seconds after which a backends-table process is stopped and its fit shown "
+                             f"as a lower bound (default {START_ALLOWANCE:.0f} + {SLOWER_LIMIT} x "
+                             "TensorFlow's fit of the experiment; 120 with --smoke)")
     parser.add_argument("--chapters", nargs="+", metavar="STEM", help="chapters to execute (default: all)")
     parser.add_argument("--chapter-backends", nargs="+", metavar="BACKEND", choices=report.BACKENDS,
                         help="backends to execute the chapters on (default: the default backend and "
@@ -206,7 +233,8 @@ def main(argv: list[str] | None = None) -> dict:
               "smoke": args.smoke, "partial": partial, "complete": False, "commit": commit(),
               "machine": machine(), "default_backend": args.default_backend, "load": [],
               "settings": {"seeds": seeds, "sweep_seeds": sweep_seeds, "sweep_epochs": args.sweep_epochs,
-                           "only": args.only, "chapters": args.chapters, "skipped": skipped},
+                           "backend_timeout": args.backend_timeout, "only": args.only,
+                           "chapters": args.chapters, "skipped": skipped},
               "gemm": {}, "references": {}, "backends": {}, "chapters": {}, "sweeps": {}}
     failures: list[str] = []
 
@@ -246,6 +274,14 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.no_backends:
         stage("the articles' code on every Keras backend, seed 42")
         keras_keys = [key for key in keys if EXPERIMENTS[key].keras]
+
+        def limit(key: str) -> float:
+            """Seconds a backends-table process of ``key`` may run (see SLOWER_LIMIT)."""
+            if args.backend_timeout or args.smoke:
+                return args.backend_timeout or 120.0
+            tensorflow = report._fit_seconds(result["backends"].get("tensorflow", {}).get(key))
+            return START_ALLOWANCE + SLOWER_LIMIT * tensorflow if tensorflow else 900.0
+
         for backend in report.BACKENDS:
             result["backends"][backend] = {}
             for key in keras_keys:
@@ -256,11 +292,16 @@ def main(argv: list[str] | None = None) -> dict:
                     line = {**reference, "runs": reference["runs"][:1], "reused": True}
                 else:
                     line = _attempt(f"{key} on {backend}", lambda k=key, b=backend: run_reference(
-                        k, seeds=1, smoke=args.smoke, backend=b), failures)
+                        k, seeds=1, smoke=args.smoke, backend=b, timeout=limit(k)), failures)
                 result["backends"][backend][key] = {**line, "title": EXPERIMENTS[key].title}
-                seconds = report._fit_seconds(line)
-                print("failed" if seconds is None else f"{seconds:.1f} s"
-                      + (" (the reference's seed 42)" if line.get("reused") else ""), flush=True)
+                seconds, stopped = report._time(line)
+                if seconds is None:
+                    print("failed", flush=True)
+                elif stopped:
+                    print(f"stopped: its fit took over {seconds:.0f} s", flush=True)
+                else:
+                    print(f"{seconds:.1f} s" + (" (the reference's seed 42)" if line.get("reused") else ""),
+                          flush=True)
                 save()
 
     competitive, why = report.torch_decision(result)

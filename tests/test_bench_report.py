@@ -216,6 +216,20 @@ def test_torch_decision():
     assert report.torch_decision(result) == (None, "the backends table was not measured on every backend")
 
 
+def test_a_fit_stopped_at_the_time_limit_is_a_lower_bound():
+    result = _result()
+    result["backends"]["torch"]["a"] = {"title": "title a", "runs": [], "stopped_after": 660.0,
+                                        "fit_lower_bound": 600.0}
+    rows = report.backend_rows(result)
+    assert ["title a", "torch", "> 600 (stopped)", "—", "> 120.00x"] in rows
+    assert ["all 2 Keras experiments", "torch", "> 610.0", "", "> 67.78x"] in rows
+    competitive, why = report.torch_decision(result)
+    assert competitive is False and "at least 610.0 s" in why and "stopped at the time limit: a" in why
+    # Even a lower bound within the rule does not run the chapters on torch: one fit never finished.
+    result["backends"]["torch"]["a"]["fit_lower_bound"] = 1.0
+    assert report.torch_decision(result)[0] is False
+
+
 def test_sweep_rows_and_the_sweep_targets():
     rows = report.sweep_rows(_result())
     assert rows[0] == ["title goog_keras", "jax", "one program (vectorized)", "20.0", "40.0", "200.0", "2.00",

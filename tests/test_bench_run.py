@@ -60,3 +60,11 @@ def test_smoke_sweep_on_jax_trains_the_seeds_in_one_program():
     assert set(line["seconds"]) == {"fit_seeds_1", "fit_seeds_n", "one_by_one"}
     assert all(math.isfinite(s) and s > 0 for s in line["seconds"].values())
     assert line["ratio"] == line["seconds"]["fit_seeds_n"] / line["seconds"]["fit_seeds_1"]
+
+
+def test_a_backends_table_run_past_its_limit_is_stopped_and_says_so():
+    from bench.run import START_ALLOWANCE, run_reference
+
+    line = run_reference("sunspots_article", seeds=1, smoke=True, backend="jax", timeout=0.5)
+    assert line == {"key": "sunspots_article", "backend": "jax", "runs": [], "stopped_after": 0.5,
+                    "fit_lower_bound": max(0.0, 0.5 - START_ALLOWANCE)}
