@@ -225,10 +225,14 @@ def main(argv: list[str] | None = None) -> dict:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
 
-    # Anything less than every part is a partial run: it is written, never published as a whole one.
+    # Anything but the standard run (every part, the default settings) is partial: it is written,
+    # never published as a whole one.
     skipped = [part for part in ("gemm", "references", "backends", "chapters", "sweeps")
                if getattr(args, f"no_{part}")]
-    partial = bool(args.only or args.chapters or skipped)
+    partial = bool(args.only or args.chapters or skipped or args.chapter_backends or args.sweep_backends
+                   or args.sweep_epochs or args.backend_timeout or args.default_backend != DEFAULT_BACKEND
+                   or (args.seeds and args.seeds != DEFAULT_SEEDS)
+                   or (args.sweep_seeds and args.sweep_seeds != SWEEP_SEEDS))
     result = {"schema": SCHEMA, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "smoke": args.smoke, "partial": partial, "complete": False, "commit": commit(),
               "machine": machine(), "default_backend": args.default_backend, "load": [],
