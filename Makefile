@@ -41,7 +41,7 @@ help:
 	@echo "make lab    open JupyterLab on the chapters"
 	@echo "make lock   regenerate $(LOCK) from requirements.txt (UPGRADE=1: newest releases)"
 	@echo "make assignments  student notebooks without solutions in _build/assignments"
-	@echo "make bench  time every chapter and the articles' own setups side by side (_build/bench)"
+	@echo "make bench  the book's training against the articles' own code, every backend (_build/bench)"
 	@echo "make test-newest  make test with the newest releases (unlocked, .venv-newest)"
 	@echo "make test-colab   every chapter in smoke mode with Colab's versions (COLAB=current|previous)"
 	@echo "make clean  remove _build (executed notebooks, cache, site, metrics)"
@@ -134,20 +134,21 @@ test-colab:
 	.venv-colab-$(COLAB)/bin/python -m pip freeze | grep -iE '^(numpy|pandas|scikit-learn|scipy|statsmodels|matplotlib|tensorflow|keras|jax|jaxlib|torch)=='
 	RNN_BOOK_SMOKE=1 .venv-colab-$(COLAB)/bin/python -m pytest -n $(WORKERS) tests/test_notebooks.py
 
-# The benchmark (long; bench/README.md says what each part measures): GEMM rates,
-# plain reference implementations of the articles' experiments, every chapter at
-# full fidelity, then the book's build and test commands on a clean clone. Tables
-# go to _build/bench/. BENCH_ARGS passes options to bench.run (e.g.
-# BENCH_ARGS=--smoke) and then skips the build timings.
+# The benchmark (long; bench/README.md says what each part measures and how to
+# publish it): GEMM rates, the articles' own code on every Keras backend, every
+# chapter at full fidelity on the default backend and on TensorFlow, seed sweeps,
+# then the book's build and test commands on a clean clone. Tables go to
+# _build/bench/. BENCH_ARGS passes options to bench.run (e.g. BENCH_ARGS=--smoke;
+# see python -m bench.run --help) and then skips the build timings.
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(if $(BENCH_ARGS),@echo "BENCH_ARGS given: build and test timings skipped (make bench-build)",\
-		$(BIN)/python -m bench.build_times)
+		$(BIN)/python -m bench.build_times --venv $(VENV))
 
 # Only the build and test timings, on a clean clone of HEAD.
 bench-build: $(STAMP)
-	$(BIN)/python -m bench.build_times
+	$(BIN)/python -m bench.build_times --venv $(VENV)
 
 clean:
 	rm -rf _build

@@ -1,5 +1,8 @@
-"""Benchmarks of the book's training runs against plain reference implementations.
+"""``make bench``: the book's training against the articles' own code (``bench/README.md``).
 
-``bench.reference`` holds one reference experiment per article model that a
-chapter trains; ``bench.flops`` counts their matrix-multiply FLOPs.
+``bench.reference`` is each article experiment written as its article writes
+it; ``bench.run`` runs it beside every chapter on each Keras backend,
+``bench.sweep`` measures seed sweeps, ``bench.gemm`` and ``bench.flops`` give
+the arithmetic yardstick, ``bench.report`` the tables and targets, and
+``bench.build_times`` times the maintainers' commands.
 """

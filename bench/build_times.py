@@ -4,11 +4,14 @@
 ``make test``.
 
 The clone is made from the committed ``HEAD`` in a temporary folder and uses
-this checkout's ``.venv`` (dependencies are installed once per machine, so
-their download is not what is measured). It is pointed at its own helpers and
+this checkout's virtual environment (``--venv``, default ``$VENV`` or
+``.venv``; ``make bench`` passes the Makefile's ``VENV``), in which ``make
+setup`` installed ``requirements.lock``: dependencies are installed once per
+machine, so their download is not what is measured. It is pointed at its own helpers and
 metrics folder, so nothing in this checkout is touched. The prose edit changes
 one markdown cell of one chapter, which must not re-execute any code. Results
-go to ``_build/bench/builds.json``; ``make bench`` shows them with the rest.
+go to ``_build/bench/builds.json``, and ``bench.md`` there is written again
+with them when ``bench.run`` left a result beside it.
 """
 
 from __future__ import annotations
@@ -29,9 +32,9 @@ PROSE_CHAPTER = "chapters/07_sunspots.ipynb"
 PROSE_SENTENCE = "This sentence was added to time a prose-only rebuild."
 
 
-def _make(clone: Path, target: str, env: dict) -> float:
+def _make(clone: Path, target: str, env: dict, venv: Path) -> float:
     start = time.perf_counter()
-    done = subprocess.run(["make", "-C", str(clone), target, f"VENV={ROOT / '.venv'}"], env=env,
+    done = subprocess.run(["make", "-C", str(clone), target, f"VENV={venv}"], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -52,18 +55,31 @@ def edit_prose(notebook: Path) -> None:
     notebook.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
 
 
+def rewrite_report(out: Path, builds: list[dict]) -> None:
+    """``bench.md`` again, with the build and test timings, when ``bench.run`` left a result in ``out``."""
+    result = out / "bench.json"
+    if result.is_file():
+        sys.path.insert(0, str(ROOT))
+        from bench import report
+
+        (out / "bench.md").write_text(report.markdown(json.loads(result.read_text()), builds) + "\n")
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-test", action="store_true", help="skip timing make test")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")
     parser.add_argument("--keep", action="store_true", help="keep the clone (its path is printed)")
+    parser.add_argument("--venv", type=Path, default=Path(os.environ.get("VENV") or ROOT / ".venv"),
+                        help="the virtual environment make setup installed (default $VENV or .venv)")
     args = parser.parse_args(argv)
-    stamp = ROOT / ".venv" / ".installed"
+    venv = args.venv if args.venv.is_absolute() else (ROOT / args.venv)
+    stamp = venv / ".installed"
     if not stamp.is_file() or any(stamp.stat().st_mtime < (ROOT / name).stat().st_mtime
                                    for name in ("requirements.txt", "requirements.lock", "pyproject.toml")):
-        # The clone's make would otherwise install into the shared .venv, pointing
+        # The clone's make would otherwise install into the shared environment, pointing
         # the editable `helpers` at a temporary folder.
-        sys.exit("bench.build_times: run `make setup` first (.venv is shared with the clone)")
+        sys.exit(f"bench.build_times: run `make setup VENV={venv}` first (it is shared with the clone)")
 
     args.out.mkdir(parents=True, exist_ok=True)
     builds: list[dict] = []
@@ -93,7 +109,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
         def timed(command: str, what: str, target: str) -> None:
             print(f"{command}: {what} ...", end=" ", flush=True)
-            seconds = _make(clone, target, env)
+            seconds = _make(clone, target, env, venv)
             builds.append({"command": command, "what": what, "seconds": seconds})
             save()
             print(f"{seconds:.1f} s", flush=True)
@@ -109,6 +125,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             timed("make test", "every test, notebooks in smoke mode", "test")
         document["complete"] = True
         save()
+        rewrite_report(args.out, builds)
     finally:
         if args.keep:
             print(f"clone kept at {clone}")

@@ -1,21 +1,27 @@
-"""Plain reference implementations of the article experiments the chapters train.
+"""The articles' own code: each article experiment written the way its article writes it.
 
-Each experiment is written the way its article describes it: the same model,
-data, epochs, batch size and optimizer, trained with a straightforward
-``model.compile(optimizer, loss)`` + ``model.fit(...)`` with Keras' defaults
-(or the PyTorch loop the article shows), and nothing tuned. The data are
-prepared exactly as the chapter prepares them for that run (with the book's
-``helpers``), the model is seeded as the chapter seeds it (its first seed,
-``seed_everything`` right before the model is built), only the training call
-is timed, and the test metric is computed as the chapter computes it for
-each run. So when the chapter and the reference train identically they report
-the same metric, and ``make bench`` can set the two side by side.
+Nothing here imports the book's ``helpers``. Each experiment reads its CSV
+from ``data/`` with pandas, scales it with scikit-learn's ``MinMaxScaler``,
+cuts windows with NumPy's ``sliding_window_view`` and trains the article's
+model with a plain ``model.compile(optimizer="adam", loss="mse")`` +
+``model.fit(..., verbose=0)`` with Keras' defaults on TensorFlow (or the
+article's PyTorch loop), seeded with ``keras.utils.set_random_seed`` (or
+``torch.manual_seed``) right before the model is built. The model, data,
+epochs and batch size are the article's; the data are split and scored as the
+chapters split and score them (``tests/test_bench_reference.py`` checks that
+the windows, targets and scalers equal what the book's helpers make), so the
+book's run of an experiment and this one can be set side by side.
 
-Usage (one experiment per process; prints one line of JSON on stdout)::
+Each seed is trained in turn in one process; only the ``fit`` call (or the
+PyTorch training loop) is timed, and the test metric is computed for every
+seed. ``KERAS_BACKEND`` picks another Keras backend for the same code
+(``bench.run``'s backends table); unset, it is TensorFlow, the articles'.
 
-    python -m bench.reference KEY [--smoke]
+Usage (prints one line of JSON per experiment on stdout)::
 
-``--smoke`` trains for one epoch (the batch-1 models on a few windows only).
+    python -m bench.reference KEY [KEY ...] [--seeds N] [--first-seed 42] [--smoke]
+
+``--smoke`` trains one seed for one epoch (the batch-1 models on a few windows).
 """
 
 from __future__ import annotations
@@ -29,45 +35,162 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.preprocessing import MinMaxScaler
 
 from bench import flops as F
 
-__all__ = ["EXPERIMENTS", "Experiment", "main"]
+__all__ = ["DATA", "DEFAULT_SEEDS", "EXPERIMENTS", "FIRST_SEED", "Experiment", "Prepared", "main", "seeds"]
 
-SEED = 42  # every chapter's first seed
+DATA = Path(__file__).resolve().parent.parent / "data"
+FIRST_SEED = 42  # every chapter's first seed
+DEFAULT_SEEDS = 5  # seeds 42, 43, ..., 46
 SMOKE_WINDOWS = {"msft": 4, "sunspots": 16}  # windows the batch-1 models train on with --smoke
+ELECTRICITY_START = "1985-01"  # the article's calendar: its first 250 months from here train
+
+
+def seeds(count: int = DEFAULT_SEEDS, first: int = FIRST_SEED) -> list[int]:
+    """The seeds a reference trains, one after another: ``first``, ``first + 1``, ..."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"the number of seeds must be a positive integer, got {count!r}")
+    return list(range(first, first + count))
 
 
 @dataclass(frozen=True)
 class Experiment:
-    """One article experiment, its size and its plain reference implementation.
+    """One article experiment: its size, its model and its plain training code.
 
-    ``flops(smoke=False)`` is the matmul FLOP count of forward + backward over
-    the whole training (``bench.flops``); ``run(smoke=False)`` trains once and
-    returns ``{"seconds", "metric", "seed", "final_loss"}``, ``seconds`` being
-    the training call alone.
+    ``run(seed, smoke=False)`` trains one seed and returns ``{"seed",
+    "seconds", "metric", "final_loss"}``, ``seconds`` being the training call
+    alone. ``flops(smoke=False)`` is the matmul FLOP count of forward +
+    backward over the whole training of one seed (``bench.flops``).
+    ``train_arrays(smoke=False)`` is the training ``(x, y)`` of a Keras
+    experiment (``bench.sweep`` trains several seeds on it).
     """
 
     key: str
     chapter: str  # notebook stem, e.g. "07_sunspots"
     title: str
     metric_name: str
+    epochs: int
+    batch_size: int  # the PyTorch article: 1, its training set being a single sequence
     flops: Callable[..., float]
     gemm_shape: tuple[int, int, int]  # (batch, units, gates * units) of the recurrent matmul
     run: Callable[..., dict]
-    forward: Callable[[int], int] | None = None  # matmul FLOPs of one forward pass over b training samples
-    model: Callable[[], object] | None = None  # builds the reference's untrained (compiled) model
+    forward: Callable[[int], int]  # matmul FLOPs of one forward pass over b training samples
+    model: Callable[[], object]  # builds the untrained model (a compiled Keras model or an nn.Module)
+    keras: bool = True  # False: the article's own PyTorch loop, not a Keras model
+    train_arrays: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
 
 
-# ---------- frameworks
+# ---------- data: pandas, scikit-learn and NumPy, as the articles prepare it
+
+@dataclass(frozen=True)
+class Prepared:
+    """One experiment's windows: scaled float32 inputs and targets, and what scores the forecasts.
+
+    ``x_*`` have shape ``(n, lookback, 1)``, ``y_*`` ``(n, horizon)`` (scaled);
+    ``index_*`` is the position in the series of each window's first target;
+    ``truth`` is the test targets in the units the metric is reported in.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    index_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    index_test: np.ndarray
+    scaler: MinMaxScaler
+    truth: np.ndarray
+
+
+def windows(series: np.ndarray, lookback: int, horizon: int = 1, stride: int = 1):
+    """Every ``stride``-th run of ``lookback`` inputs and the ``horizon`` values after it.
+
+    Returns ``x`` ``(n, lookback, 1)``, ``y`` ``(n, horizon)`` and the index of
+    each window's first target.
+    """
+    frames = sliding_window_view(series, lookback + horizon)[::stride]
+    first_target = np.arange(len(frames)) * stride + lookback
+    return frames[:, :lookback, np.newaxis].copy(), frames[:, lookback:].copy(), first_target
+
+
+def _split(x, y, first_target, n_train: int):
+    """Training windows: every target before ``n_train``; test windows: the first target at or after it."""
+    train = first_target + y.shape[1] - 1 < n_train
+    test = first_target >= n_train
+    return (x[train], y[train], first_target[train]), (x[test], y[test], first_target[test])
+
+
+def _scaled(scaler: MinMaxScaler, values: np.ndarray) -> np.ndarray:
+    """The whole series through a fitted scaler, as float32 (what the frameworks train in)."""
+    return scaler.transform(values.reshape(-1, 1).astype(np.float64)).reshape(-1).astype(np.float32)
+
+
+def to_units(scaler: MinMaxScaler, scaled) -> np.ndarray:
+    """A scaled forecast of any shape back in the series' units (float64)."""
+    array = np.asarray(scaled, dtype=np.float64)
+    return scaler.inverse_transform(array.reshape(-1, 1)).reshape(array.shape)
+
+
+@functools.cache
+def goog_data() -> Prepared:
+    """Chapters 3 and 4: GOOG closes, windows of 50, the first 80% of days train, scaler on them, [-1, 1]."""
+    prices = pd.read_csv(DATA / "goog.csv")["close"].to_numpy(dtype=np.float64)
+    n_train = int(len(prices) * 0.8)
+    scaler = MinMaxScaler(feature_range=(-1, 1)).fit(prices[:n_train].reshape(-1, 1))
+    train, test = _split(*windows(_scaled(scaler, prices), 50), n_train)
+    return Prepared(*train, *test, scaler, prices[test[2]])
+
+
+@functools.cache
+def msft_data() -> Prepared:
+    """Chapter 5: MSFT closes, the article's scaler (fitted on every day), 80% rounded up, windows of 120."""
+    prices = pd.read_csv(DATA / "msft.csv")["close"].to_numpy(dtype=np.float64)
+    n_train = math.ceil(len(prices) * 0.8)
+    scaler = MinMaxScaler().fit(prices.reshape(-1, 1))
+    train, test = _split(*windows(_scaled(scaler, prices), 120), n_train)
+    return Prepared(*train, *test, scaler, prices[test[2]][:, np.newaxis])
+
+
+@functools.cache
+def electricity_data(horizon: int = 1) -> Prepared:
+    """Chapters 5 and 6: months from 1985-01, the first 250 train (scaler on them), 12-month windows."""
+    frame = pd.read_csv(DATA / "electricity.csv")
+    power = frame.loc[frame["month"] >= ELECTRICITY_START, "generation_bkwh"].to_numpy(dtype=np.float64)
+    scaler = MinMaxScaler().fit(power[:250].reshape(-1, 1))
+    train, test = _split(*windows(_scaled(scaler, power), 12, horizon=horizon), 250)
+    truth = power[test[2][:, np.newaxis] + np.arange(horizon)]  # (n_test, horizon), billion kWh
+    return Prepared(*train, *test, scaler, truth)
+
+
+@functools.cache
+def sunspots_data() -> Prepared:
+    """Chapter 7, the article's runs: scaler on every month, 80% split, non-overlapping windows of 12."""
+    values = pd.read_csv(DATA / "sunspots.csv")["sunspots"].to_numpy(dtype=np.float32)
+    n_train = int(len(values) * 0.8)
+    scaler = MinMaxScaler().fit(values.reshape(-1, 1))
+    scaled = _scaled(scaler, values)
+    x_train, y_train, index_train = windows(scaled[:n_train], 12, stride=12)
+    x_test, y_test, index_test = windows(scaled[n_train:], 12, stride=12)
+    return Prepared(x_train, y_train, index_train, x_test, y_test, index_test + n_train, scaler, y_test)
+
+
+def _first(count: int | None, *arrays):
+    """The first ``count`` samples of each array (all of them for ``None``)."""
+    return arrays if count is None else tuple(a[:count] for a in arrays)
+
+
+# ---------- the models, as the articles build them
 
 def _keras():
-    """Import Keras on TensorFlow with the logs kept quiet."""
-    if "keras" not in sys.modules:
-        os.environ["KERAS_BACKEND"] = "tensorflow"
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    """Keras on the backend ``KERAS_BACKEND`` names (TensorFlow, the articles', when it is unset)."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import logging
 
     import keras
@@ -75,81 +198,6 @@ def _keras():
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     return keras
 
-
-def _train_keras(build, x, y, *, epochs: int, batch_size: int, seed: int = SEED):
-    """Seed, build (and compile) a model, and time ``model.fit`` alone."""
-    from helpers import seed_everything
-
-    _keras()
-    seed_everything(seed)
-    model = build()
-    start = time.perf_counter()
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
-    seconds = time.perf_counter() - start
-    return model, seconds, float(history.history["loss"][-1])
-
-
-def _predict(model, x) -> np.ndarray:
-    """Inference as the chapters do it (batches of 1024)."""
-    return model.predict(x, batch_size=1024, verbose=0)
-
-
-def _result(seconds: float, metric: float, final_loss: float, seed: int = SEED) -> dict:
-    return {"seconds": float(seconds), "metric": float(metric), "seed": seed, "final_loss": float(final_loss)}
-
-
-def _first(windows, count: int | None):
-    """The first ``count`` windows (all of them for ``None``)."""
-    from helpers import Windows
-
-    return windows if count is None else Windows(*(part[:count] for part in windows))
-
-
-# ---------- data, as the chapters make it
-
-def _goog():
-    """Chapters 3 and 4: GOOG closes, windows of 50, scaler on the first 80% of days, [-1, 1]."""
-    from helpers import holdout_windows, load_dataset
-
-    prices = load_dataset("goog")["close"].to_numpy(dtype=np.float64)
-    return holdout_windows(prices, 50, train_fraction=0.8)
-
-
-def _msft():
-    """Chapter 5: MSFT closes, the article's scaler (all days), 80% rounded up, windows of 120."""
-    from helpers import SeriesScaler, load_dataset, make_windows, split_windows
-
-    prices = load_dataset("msft")["close"].to_numpy(dtype=np.float64)
-    n_train = math.ceil(prices.size * 0.8)
-    scaler = SeriesScaler().fit(prices)
-    scaled = scaler.transform(prices).astype(np.float32)
-    train, test = split_windows(make_windows(scaled, 120), n_train)
-    return prices, scaler, train, test
-
-
-def _electricity(horizon: int = 1):
-    """Chapters 5 and 6: first 250 months train, scaler on them, 12-month windows."""
-    from helpers import SeriesScaler, load_dataset, make_windows, split_windows
-
-    power = load_dataset("electricity")["generation_bkwh"].to_numpy(dtype=np.float64)
-    scaler = SeriesScaler().fit(power[:250])
-    scaled = scaler.transform(power).astype(np.float32)
-    train, test = split_windows(make_windows(scaled, 12, horizon=horizon), 250)
-    _, raw_test = split_windows(make_windows(power, 12, horizon=horizon), 250)
-    return scaler, train, test, raw_test.y
-
-
-def _sunspots():
-    """Chapter 7, the article's runs: scaler on every month, 80% split, non-overlapping windows of 12."""
-    from helpers import SeriesScaler, load_dataset, make_windows
-
-    values = load_dataset("sunspots")["sunspots"].to_numpy(dtype=np.float32)
-    n_train = int(values.size * 0.8)
-    scaled = SeriesScaler().fit(values).transform(values).astype(np.float32)
-    return (make_windows(scaled[:n_train], 12, stride=12), make_windows(scaled[n_train:], 12, stride=12))
-
-
-# ---------- the models, as the articles build them
 
 def goog_keras_model():
     """Chapter 3: 4 x SimpleRNN(50), each followed by Dropout(0.2), then Dense(1); Adam, MSE."""
@@ -228,7 +276,111 @@ def sunspots_model():
     return model
 
 
-# ---------- forward FLOPs per batch of b samples
+# ---------- training and scoring
+
+def rmse(truth, forecast) -> float:
+    """Root-mean-square error over every value."""
+    difference = np.asarray(truth, dtype=np.float64) - np.asarray(forecast, dtype=np.float64)
+    return float(np.sqrt(np.mean(difference**2)))
+
+
+def _fit(build, x, y, *, epochs: int, batch_size: int, seed: int):
+    """Seed, build and compile the model, then time ``model.fit`` alone."""
+    keras = _keras()
+    keras.utils.set_random_seed(seed)
+    model = build()
+    start = time.perf_counter()
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    seconds = time.perf_counter() - start
+    return model, seconds, float(history.history["loss"][-1])
+
+
+def _predict(model, x) -> np.ndarray:
+    """Inference as the chapters do it (batches of 1024)."""
+    return model.predict(x, batch_size=1024, verbose=0)
+
+
+def _result(seed: int, seconds: float, metric: float, final_loss: float) -> dict:
+    return {"seed": seed, "seconds": float(seconds), "metric": float(metric), "final_loss": float(final_loss)}
+
+
+def goog_keras(seed: int, smoke: bool = False) -> dict:
+    data = goog_data()
+    model, seconds, loss = _fit(goog_keras_model, data.x_train, data.y_train,
+                                epochs=1 if smoke else 100, batch_size=32, seed=seed)
+    forecast = to_units(data.scaler, _predict(model, data.x_test)).reshape(-1)  # USD
+    return _result(seed, seconds, rmse(data.truth, forecast), loss)
+
+
+def goog_torch_article(seed: int, smoke: bool = False) -> dict:
+    import torch
+    from torch import nn
+
+    data = goog_data()
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    x = torch.from_numpy(data.x_train[:, :, 0][:, np.newaxis, :]).to(device)  # (samples, 1, 50)
+    y = torch.from_numpy(data.y_train[:, 0]).to(device)
+    test_x = torch.from_numpy(data.x_test[:, :, 0][:, np.newaxis, :]).to(device)
+
+    torch.manual_seed(seed)
+    model = goog_torch_article_model().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    criterion = nn.MSELoss()
+    state = None
+    start = time.perf_counter()
+    for _ in range(1 if smoke else 100):
+        output, state = model(x, state)
+        loss = criterion(output.view(-1), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        state = state.detach()  # the article's retain_graph=True fails in current PyTorch
+        final_loss = loss.item()  # the article prints it every epoch
+    seconds = time.perf_counter() - start
+
+    # As chapter 4 scores it: continue the sequence through the test windows from the carried state.
+    model.eval()
+    with torch.no_grad():
+        continued, _ = model(torch.cat([x, test_x]), state)
+    forecast = to_units(data.scaler, continued[-len(data.x_test):].cpu().numpy().reshape(-1))  # USD
+    return _result(seed, seconds, rmse(data.truth, forecast), final_loss)
+
+
+def msft_run(cell: str, seed: int, smoke: bool = False) -> dict:
+    data = msft_data()
+    x, y = _first(SMOKE_WINDOWS["msft"] if smoke else None, data.x_train, data.y_train)
+    model, seconds, loss = _fit(lambda: msft_model(cell), x, y, epochs=1, batch_size=1, seed=seed)
+    forecast = to_units(data.scaler, _predict(model, data.x_test))  # USD
+    return _result(seed, seconds, rmse(data.truth, forecast), loss)
+
+
+def electricity_run(kind: str, seed: int, smoke: bool = False) -> dict:
+    data = electricity_data()
+    # The Dense(14) model is trained, as in the article, on the one-step targets (the loss broadcasts).
+    model, seconds, loss = _fit(lambda: electricity_model(kind), data.x_train, data.y_train,
+                                epochs=1 if smoke else 100, batch_size=32, seed=seed)
+    if kind == "lstm14":
+        # Scored as chapter 5 scores it: on the windows with 14 real months after them,
+        # the mean over the 14 horizons of each horizon's RMSE.
+        data14 = electricity_data(horizon=14)
+        forecast = to_units(data.scaler, _predict(model, data14.x_test))
+        per_horizon = np.sqrt(np.mean((data14.truth - forecast) ** 2, axis=0))
+        return _result(seed, seconds, float(np.mean(per_horizon)), loss)
+    return _result(seed, seconds, rmse(data.truth, to_units(data.scaler, _predict(model, data.x_test))), loss)
+
+
+def sunspots_article(seed: int, smoke: bool = False) -> dict:
+    data = sunspots_data()
+    x, y = _first(SMOKE_WINDOWS["sunspots"] if smoke else None, data.x_train, data.y_train)
+    model, seconds, loss = _fit(sunspots_model, x, y, epochs=1 if smoke else 20, batch_size=1, seed=seed)
+    # Chapter 7 predicts the training windows first (its training RMSE), then the test windows.
+    # Keras traces its predict function on the first call's shape and retraces for the second;
+    # the retraced graph can round differently in the last float32 bit, so keep the same order.
+    _predict(model, x)
+    return _result(seed, seconds, rmse(data.y_test, _predict(model, data.x_test)), loss)  # scaled units
+
+
+# ---------- forward FLOPs per batch of b samples, and of a whole training
 
 def goog_keras_forward(b: int) -> int:
     return (F.simple_rnn_flops(b, 50, 1, 50) + 3 * F.simple_rnn_flops(b, 50, 50, 50)
@@ -237,7 +389,7 @@ def goog_keras_forward(b: int) -> int:
 
 def goog_torch_article_forward(b: int) -> int:
     """``b`` sequences of ``n_train`` steps: the (samples, 1, 50) tensor is ONE sequence to nn.RNN."""
-    steps = len(_goog().train.x)
+    steps = len(goog_data().x_train)
     return F.torch_rnn_flops(b, steps, 50, 40, layers=2) + F.dense_flops(b * steps, 40, 1)
 
 
@@ -267,140 +419,63 @@ def sunspots_forward(b: int) -> int:
     return F.simple_rnn_flops(b, 12, 1, 3) + F.dense_flops(b, 3, 1)
 
 
-# ---------- training FLOPs
+def _training_flops(forward, samples, batch_size: int, full_epochs: int):
+    """``flops(smoke=False, epochs=None)``: one seed's training FLOPs over ``epochs`` epochs.
 
-def goog_keras_flops(smoke: bool = False) -> float:
-    return F.training_flops(goog_keras_forward, len(_goog().train.x), 32, 1 if smoke else 100)
+    ``epochs=None`` means the article's (one in smoke mode).
+    """
+    def count(smoke: bool = False, epochs: int | None = None) -> float:
+        epochs = epochs or (1 if smoke else full_epochs)
+        return F.training_flops(forward, samples(smoke), batch_size, epochs)
 
-
-def goog_torch_article_flops(smoke: bool = False) -> float:
-    return F.training_flops(goog_torch_article_forward, 1, 1, 1 if smoke else 100)  # full batch
-
-
-def msft_flops(cell: str, smoke: bool = False) -> float:
-    samples = SMOKE_WINDOWS["msft"] if smoke else len(_msft()[2].x)
-    return F.training_flops(msft_forward(cell), samples, 1, 1)
-
-
-def electricity_flops(kind: str, smoke: bool = False) -> float:
-    return F.training_flops(electricity_forward(kind), len(_electricity()[1].x), 32, 1 if smoke else 100)
-
-
-def sunspots_flops(smoke: bool = False) -> float:
-    samples = SMOKE_WINDOWS["sunspots"] if smoke else len(_sunspots()[0].x)
-    return F.training_flops(sunspots_forward, samples, 1, 1 if smoke else 20)
-
-
-# ---------- the runs
-
-def goog_keras(smoke: bool = False) -> dict:
-    from helpers import rmse
-
-    split = _goog()
-    model, seconds, loss = _train_keras(goog_keras_model, split.train.x, split.train.y,
-                                        epochs=1 if smoke else 100, batch_size=32)
-    forecast = split.to_units(_predict(model, split.test.x))  # USD
-    return _result(seconds, rmse(split.test_actual, forecast), loss)
-
-
-def goog_torch_article(smoke: bool = False) -> dict:
-    import torch
-    from torch import nn
-
-    from helpers import rmse, seed_everything, torch_device
-
-    split = _goog()
-    device = torch_device()
-    x = torch.from_numpy(split.train.x[:, :, 0][:, np.newaxis, :]).to(device)  # (samples, 1, 50)
-    y = torch.from_numpy(split.train.y[:, 0]).to(device)
-    test_x = torch.from_numpy(split.test.x[:, :, 0][:, np.newaxis, :]).to(device)
-
-    seed_everything(SEED)
-    model = goog_torch_article_model().to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    criterion = nn.MSELoss()
-    state = None
-    start = time.perf_counter()
-    for _ in range(1 if smoke else 100):
-        output, state = model(x, state)
-        loss = criterion(output.view(-1), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        state = state.detach()  # the article's retain_graph=True fails in current PyTorch
-        final_loss = loss.item()  # the article prints it every epoch
-    seconds = time.perf_counter() - start
-
-    # As chapter 4 scores it: continue the sequence through the test windows from the carried state.
-    model.eval()
-    with torch.no_grad():
-        continued, _ = model(torch.cat([x, test_x]), state)
-    forecast = split.to_units(continued[-len(split.test.x):].cpu().numpy().reshape(-1))  # USD
-    return _result(seconds, rmse(split.test_actual, forecast), final_loss)
-
-
-def msft_run(cell: str, smoke: bool = False) -> dict:
-    from helpers import rmse
-
-    prices, scaler, train, test = _msft()
-    train = _first(train, SMOKE_WINDOWS["msft"] if smoke else None)
-    model, seconds, loss = _train_keras(lambda: msft_model(cell), train.x, train.y, epochs=1, batch_size=1)
-    forecast = scaler.inverse_transform(_predict(model, test.x))  # USD
-    return _result(seconds, rmse(prices[test.target_index][:, None], forecast), loss)
-
-
-def electricity_run(kind: str, smoke: bool = False) -> dict:
-    from helpers import rmse
-
-    scaler, train, test, truth = _electricity()
-    # The Dense(14) model is trained, as in the article, on the one-step targets (the loss broadcasts).
-    model, seconds, loss = _train_keras(lambda: electricity_model(kind), train.x, train.y,
-                                        epochs=1 if smoke else 100, batch_size=32)
-    if kind == "lstm14":
-        # Scored as chapter 5 scores it: on the windows with 14 real months after them,
-        # the mean over the 14 horizons of each horizon's RMSE.
-        _, _, test14, truth14 = _electricity(horizon=14)
-        forecast = scaler.inverse_transform(_predict(model, test14.x))
-        return _result(seconds, float(np.mean(rmse(truth14, forecast, per_step=True))), loss)
-    return _result(seconds, rmse(truth, scaler.inverse_transform(_predict(model, test.x))), loss)
-
-
-def sunspots_article(smoke: bool = False) -> dict:
-    from helpers import rmse
-
-    train, test = _sunspots()
-    train = _first(train, SMOKE_WINDOWS["sunspots"] if smoke else None)
-    model, seconds, loss = _train_keras(sunspots_model, train.x, train.y,
-                                        epochs=1 if smoke else 20, batch_size=1)
-    # Chapter 7 predicts the training windows first (its training RMSE), then the test windows.
-    # Keras traces its predict function on the first call's shape and retraces for the second;
-    # the retraced graph can round differently in the last float32 bit, so keep the same order.
-    _predict(model, train.x)
-    return _result(seconds, rmse(test.y, _predict(model, test.x)), loss)  # scaled units
+    return count
 
 
 # ---------- the registry
 
-def _bind(function, *args):
-    """``function`` with its leading arguments fixed; the rest (``smoke``) stay keywords."""
-    return functools.partial(function, *args)
+def _arrays(prepare, smoke_key: str | None = None):
+    """The training ``(x, y)`` of a prepared data set (the first few windows in smoke mode, if batch 1)."""
+    def arrays(smoke: bool = False):
+        data = prepare()
+        return _first(SMOKE_WINDOWS[smoke_key] if smoke and smoke_key else None, data.x_train, data.y_train)
 
+    return arrays
+
+
+def _experiment(key, chapter, title, metric, *, epochs, batch_size, shape, run, forward, model, arrays=None,
+                samples=None) -> Experiment:
+    """An Experiment; a Keras one gives its training ``arrays``, the PyTorch one its number of ``samples``."""
+    if samples is None:
+        def samples(smoke: bool = False) -> int:
+            return len(arrays(smoke)[0])
+
+    return Experiment(key, chapter, title, metric, epochs, batch_size,
+                      _training_flops(forward, samples, batch_size, epochs), shape, run, forward, model,
+                      arrays is not None, arrays)
+
+
+_GOOG = _arrays(goog_data)
+_ELECTRICITY = _arrays(electricity_data)
 
 EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in [
-    Experiment("goog_keras", "03_keras_stock_rnn",
-               "GOOG: 4 x SimpleRNN(50) + Dropout, Keras, 100 epochs, batch 32", "test RMSE (USD)",
-               goog_keras_flops, (32, 50, 50), goog_keras, goog_keras_forward, goog_keras_model),
-    Experiment("goog_torch_article", "04_pytorch_stock_rnn",
-               "GOOG: nn.RNN(50, 40, 2 layers), 100 full-batch epochs", "test RMSE (USD)",
-               goog_torch_article_flops, (1, 40, 40), goog_torch_article, goog_torch_article_forward,
-               goog_torch_article_model),
-    *(Experiment(f"msft_{cell.lower()}", "05_lstm_gates",
-                 f"MSFT: 2 x {cell}(50), window 120, 1 epoch, batch 1", "test RMSE (USD)",
-                 _bind(msft_flops, cell), (1, 50, F.GATES[cell] * 50), _bind(msft_run, cell),
-                 msft_forward(cell), _bind(msft_model, cell))
+    _experiment("goog_keras", "03_keras_stock_rnn",
+                "GOOG: 4 x SimpleRNN(50) + Dropout, Keras, 100 epochs, batch 32", "test RMSE (USD)",
+                epochs=100, batch_size=32, shape=(32, 50, 50), run=goog_keras, forward=goog_keras_forward,
+                model=goog_keras_model, arrays=_GOOG),
+    _experiment("goog_torch_article", "04_pytorch_stock_rnn",
+                "GOOG: nn.RNN(50, 40, 2 layers), 100 full-batch epochs", "test RMSE (USD)",
+                epochs=100, batch_size=1, shape=(1, 40, 40), run=goog_torch_article,
+                forward=goog_torch_article_forward, model=goog_torch_article_model,
+                samples=lambda smoke=False: 1),  # the whole training set is ONE sequence, one batch
+    *(_experiment(f"msft_{cell.lower()}", "05_lstm_gates",
+                  f"MSFT: 2 x {cell}(50), window 120, 1 epoch, batch 1", "test RMSE (USD)",
+                  epochs=1, batch_size=1, shape=(1, 50, F.GATES[cell] * 50),
+                  run=functools.partial(msft_run, cell), forward=msft_forward(cell),
+                  model=functools.partial(msft_model, cell), arrays=_arrays(msft_data, "msft"))
       for cell in ("SimpleRNN", "LSTM")),
-    *(Experiment(f"elec_{kind}", chapter, title, metric, _bind(electricity_flops, kind), shape,
-                 _bind(electricity_run, kind), electricity_forward(kind), _bind(electricity_model, kind))
+    *(_experiment(f"elec_{kind}", chapter, title, metric, epochs=100, batch_size=32, shape=shape,
+                  run=functools.partial(electricity_run, kind), forward=electricity_forward(kind),
+                  model=functools.partial(electricity_model, kind), arrays=_ELECTRICITY)
       for kind, chapter, title, metric, shape in [
           ("lstm", "05_lstm_gates", "Electricity: 4 x LSTM(45) + Dropout, 100 epochs, batch 32",
            "test RMSE (bn kWh)", (32, 45, 180)),
@@ -411,20 +486,33 @@ EXPERIMENTS: dict[str, Experiment] = {e.key: e for e in [
           ("gru", "06_gru", "Electricity: GRU(256) + Dropout, 100 epochs, batch 32",
            "test RMSE (bn kWh)", (32, 256, 768)),
       ]),
-    Experiment("sunspots_article", "07_sunspots",
-               "Sunspots: SimpleRNN(3), 20 epochs, batch 1", "test RMSE (scaled)",
-               sunspots_flops, (1, 3, 3), sunspots_article, sunspots_forward, sunspots_model),
+    _experiment("sunspots_article", "07_sunspots",
+                "Sunspots: SimpleRNN(3), 20 epochs, batch 1", "test RMSE (scaled)",
+                epochs=20, batch_size=1, shape=(1, 3, 3), run=sunspots_article, forward=sunspots_forward,
+                model=sunspots_model, arrays=_arrays(sunspots_data, "sunspots")),
 ]}
 
 
 # ---------- command line
 
+def backend_of(experiment: Experiment) -> str:
+    """The framework that trained ``experiment`` in this process: a Keras backend, or "torch"."""
+    if not experiment.keras:
+        return "torch"
+    return sys.modules["keras"].backend.backend() if "keras" in sys.modules else _keras().backend.backend()
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(
-        description="Run reference experiments one after another; print one line of JSON for each.")
+        description="Run reference experiments one after another, every seed in turn; print one line of "
+                    "JSON for each experiment.")
     parser.add_argument("keys", nargs="+", metavar="key", choices=sorted(EXPERIMENTS))
+    parser.add_argument("--seeds", type=int, default=None,
+                        help=f"seeds per experiment (default {DEFAULT_SEEDS}; 1 with --smoke)")
+    parser.add_argument("--first-seed", type=int, default=FIRST_SEED, help=f"default {FIRST_SEED}")
     parser.add_argument("--smoke", action="store_true", help="one epoch (batch-1 models: a few windows)")
     args = parser.parse_args(argv)
+    chosen = seeds(args.seeds or (1 if args.smoke else DEFAULT_SEEDS), args.first_seed)
 
     lines = []
     for key in args.keys:
@@ -434,20 +522,19 @@ def main(argv: list[str] | None = None) -> list[dict]:
         saved = os.dup(1)
         os.dup2(2, 1)
         try:
-            result = experiment.run(smoke=args.smoke)
-            count = experiment.flops(smoke=args.smoke)
+            runs = [experiment.run(seed, smoke=args.smoke) for seed in chosen]
+            backend = backend_of(experiment)
             sys.stdout.flush()
         finally:
             os.dup2(saved, 1)
             os.close(saved)
-        line = {**result, "key": experiment.key, "title": experiment.title,
-                "metric_name": experiment.metric_name, "flops": count, "smoke": args.smoke}
+        line = {"key": key, "chapter": experiment.chapter, "title": experiment.title,
+                "metric_name": experiment.metric_name, "backend": backend, "keras": experiment.keras,
+                "smoke": args.smoke, "flops": experiment.flops(smoke=args.smoke), "runs": runs}
         print(json.dumps(line, allow_nan=False), flush=True)
         lines.append(line)
     return lines
 
 
 if __name__ == "__main__":
-    os.environ["KERAS_BACKEND"] = "tensorflow"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     main()

@@ -1,19 +1,24 @@
-"""``make bench``: every chapter at full fidelity beside plain reference implementations.
+"""``make bench``: the book's training against the articles' own code, on every Keras backend.
 
-In one run on one machine:
+In one run on one machine (``bench/README.md`` says how to read each table):
 
-1. the machine's float32 GEMM rate, at full size and at each experiment's
-   recurrent matrix shape (``bench.gemm``);
-2. each article experiment as a plain reference implementation
-   (``bench.reference``), each in a fresh Python process;
-3. each chapter executed top to bottom with papermill at full fidelity (or in
-   smoke mode with ``--smoke``), timed from outside; each chapter records its
-   own training calls (``ChapterRecord.timing``).
+1. the float32 GEMM rate, at full size and at each experiment's recurrent
+   matrix shape (``bench.gemm``);
+2. the articles' own code (``bench.reference``): each experiment in a fresh
+   process on TensorFlow, its seeds (42, 43, ...) trained one after another;
+3. the backends table: that code once (seed 42) on each Keras backend,
+   a fresh process per experiment and backend;
+4. every chapter executed top to bottom with papermill (at full fidelity, or
+   in smoke mode with ``--smoke``) on the book's default backend and on
+   TensorFlow, timed from outside; each chapter records its own training
+   calls (``ChapterRecord.timing``). On torch only when the backends table
+   shows torch competitive (``report.torch_decision``), or when asked;
+5. seed sweeps (``bench.sweep``) of the experiments with batches of 8 or
+   more, on the default backend and on TensorFlow.
 
-The result goes to ``_build/bench/bench.json`` and ``bench.md`` and is printed
-as tables; the book's appendix shows the latest one. Usage::
-
-    python -m bench.run [--smoke] [--only KEY ...] [--no-chapters] [--no-references]
+The result goes to ``_build/bench/bench.json`` and ``bench.md`` (written after
+every step, so an interrupted run keeps what it measured) and is printed.
+Publishing it is a copy to ``bench/results/`` (see ``bench/README.md``).
 """
 
 from __future__ import annotations
@@ -32,16 +37,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import gemm, report  # noqa: E402
-from bench.reference import EXPERIMENTS  # noqa: E402
+from bench.reference import DEFAULT_SEEDS, EXPERIMENTS  # noqa: E402
+from bench.sweep import DEFAULT_SEEDS as SWEEP_SEEDS  # noqa: E402
+from bench.sweep import SWEEP_KEYS  # noqa: E402
+from helpers.backend import DEFAULT_BACKEND  # noqa: E402  (imports no framework)
 
 DEFAULT_OUT = ROOT / "_build" / "bench"
+SCHEMA = 2
+# A backends-table run on JAX or torch is stopped once its process has run for START_ALLOWANCE
+# seconds (imports, data, prediction) plus SLOWER_LIMIT times TensorFlow's fit of the same
+# experiment: a backend that much slower is not competitive, and torch's batch-1 fits take hours.
+START_ALLOWANCE = 60.0
+SLOWER_LIMIT = 10
 
 
 def _versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
-    for name in ("tensorflow", "keras", "torch", "numpy"):
+    for name in ("tensorflow", "jax", "keras", "torch", "numpy"):
         try:
             found[name] = version(name)
         except PackageNotFoundError:
@@ -80,54 +94,128 @@ def measure_gemm(keys: list[str]) -> dict:
             "shape_of": {key: list(EXPERIMENTS[key].gemm_shape) for key in keys}}
 
 
-def _environment(metrics: Path) -> dict:
-    env = dict(os.environ, RNN_BOOK_METRICS=str(metrics), KERAS_BACKEND="tensorflow",
-               TF_CPP_MIN_LOG_LEVEL="3")
+def environment(backend: str, metrics: Path | None = None) -> dict:
+    """A child process's environment: this checkout first on the path, one Keras backend, quiet logs."""
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env.pop("RNN_BOOK_SMOKE", None)  # smoke or not is decided by --smoke alone
+    if metrics is not None:
+        env["RNN_BOOK_METRICS"] = str(metrics)
     return env
 
 
-def run_reference(key: str, smoke: bool, env: dict) -> dict:
-    command = [sys.executable, "-m", "bench.reference", key] + (["--smoke"] if smoke else [])
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+class Stopped(Exception):
+    """A child process ran past its time limit and was stopped."""
+
+
+def _json_lines(command: list[str], env: dict, what: str, timeout: float | None = None) -> list[dict]:
+    try:
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Stopped(f"{what} stopped after {timeout:.0f} s") from None
     if done.returncode != 0:
-        raise RuntimeError(f"reference {key} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        raise RuntimeError(f"{what} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     if not lines:
-        raise RuntimeError(f"reference {key} printed no JSON result:\n{done.stdout[-2000:]}")
-    result = json.loads(lines[-1])
-    result["chapter"] = EXPERIMENTS[key].chapter
-    return result
+        raise RuntimeError(f"{what} printed no JSON result:\n{done.stdout[-2000:]}")
+    return lines
 
 
-def run_chapter(notebook: Path, smoke: bool, out: Path, env: dict) -> dict:
-    executed = out / "notebooks" / notebook.name
+def run_reference(key: str, *, seeds: int, smoke: bool, backend: str = "tensorflow",
+                  timeout: float | None = None) -> dict:
+    """One experiment's seeds, one after another, in a fresh process on ``backend``.
+
+    With ``timeout``, a process still running after that many seconds is
+    stopped and the result says so (``stopped_after``) instead of timing it,
+    with ``fit_lower_bound``: the least its fit took, the limit less
+    ``START_ALLOWANCE``.
+    """
+    command = [sys.executable, "-m", "bench.reference", key, "--seeds", str(seeds)]
+    command += ["--smoke"] if smoke else []
+    try:
+        return _json_lines(command, environment(backend), f"reference {key} on {backend}", timeout)[-1]
+    except Stopped:
+        return {"key": key, "backend": backend, "runs": [], "stopped_after": timeout,
+                "fit_lower_bound": max(0.0, timeout - START_ALLOWANCE)}
+
+
+def run_sweep(key: str, *, backend: str, seeds: int, epochs: int | None, smoke: bool) -> dict:
+    command = [sys.executable, "-m", "bench.sweep", key, "--seeds", str(seeds)]
+    command += (["--epochs", str(epochs)] if epochs else []) + (["--smoke"] if smoke else [])
+    return _json_lines(command, environment(backend), f"sweep {key} on {backend}")[-1]
+
+
+def run_chapter(notebook: Path, *, backend: str, smoke: bool, out: Path) -> dict:
+    """Execute one chapter with papermill on ``backend``, timed from outside; its recorded timing rows."""
+    metrics = out / f"metrics-{backend}{'-smoke' if smoke else ''}"
+    executed = out / f"notebooks-{backend}" / notebook.name
     executed.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "papermill", "--cwd", str(notebook.parent), "--log-level", "ERROR",
                str(notebook), str(executed)] + (["-p", "SMOKE", "True"] if smoke else [])
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, env=environment(backend, metrics), capture_output=True,
+                          text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        raise RuntimeError(f"{notebook.name} failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
-    metrics = json.loads((Path(env["RNN_BOOK_METRICS"]) / f"{notebook.stem}.json").read_text())
-    return {"seconds": seconds, "timings": metrics.get("timings", []), "smoke": metrics["smoke"]}
+        raise RuntimeError(f"{notebook.name} on {backend} failed (exit {done.returncode}):\n"
+                           f"{done.stderr[-4000:]}")
+    recorded = json.loads((metrics / f"{notebook.stem}.json").read_text())
+    return {"seconds": seconds, "backend": backend,
+            "keras_backend": recorded.get("versions", {}).get("keras backend"),
+            "timings": recorded.get("timings", []), "smoke": recorded["smoke"]}
+
+
+def _attempt(what: str, run, failures: list[str]) -> dict:
+    """``run()``, or ``{"error": ...}`` when it fails (the run goes on; the exit status says so)."""
+    try:
+        return run()
+    except RuntimeError as error:
+        print(f"FAILED\n{error}", file=sys.stderr, flush=True)
+        failures.append(what)
+        return {"error": str(error)[-4000:]}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--smoke", action="store_true",
+                        help="smoke-mode chapters; references, backends and sweeps of 1 epoch, 1 seed "
+                             "(sweeps 2 seeds), the batch-1 models on a few windows")
+    parser.add_argument("--seeds", type=int, default=None,
+                        help=f"seeds per reference experiment (default {DEFAULT_SEEDS}; 1 with --smoke)")
+    parser.add_argument("--only", nargs="+", metavar="KEY", choices=sorted(EXPERIMENTS),
+                        help="article experiments to measure (default: all)")
+    parser.add_argument("--backend-timeout", type=float, default=None,
+                        help="seconds after which a backends-table process is stopped and its fit shown "
+                             f"as a lower bound (default {START_ALLOWANCE:.0f} + {SLOWER_LIMIT} x "
+                             "TensorFlow's fit of the experiment; 120 with --smoke)")
+    parser.add_argument("--chapters", nargs="+", metavar="STEM", help="chapters to execute (default: all)")
+    parser.add_argument("--chapter-backends", nargs="+", metavar="BACKEND", choices=report.BACKENDS,
+                        help="backends to execute the chapters on (default: the default backend and "
+                             "tensorflow; torch too when the backends table shows it competitive)")
+    parser.add_argument("--default-backend", choices=report.BACKENDS, default=DEFAULT_BACKEND,
+                        help="the backend the targets are judged on (the book's, helpers/backend.py; "
+                             "another one measures the book as if it were the default)")
+    parser.add_argument("--sweep-seeds", type=int, default=None,
+                        help=f"seeds in each sweep (default {SWEEP_SEEDS}; 2 with --smoke)")
+    parser.add_argument("--sweep-epochs", type=int, default=None,
+                        help="epochs per seed in the sweeps (default: the article's; 1 with --smoke)")
+    parser.add_argument("--sweep-backends", nargs="+", metavar="BACKEND", choices=report.BACKENDS,
+                        help="backends for the sweeps (default: the default backend and tensorflow)")
+    for part in ("gemm", "references", "backends", "chapters", "sweeps"):
+        parser.add_argument(f"--no-{part}", action="store_true", help=f"skip the {part} step")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="smoke-mode chapters and 1-epoch references")
-    parser.add_argument("--only", nargs="+", metavar="KEY", choices=sorted(EXPERIMENTS),
-                        help="reference experiments to run (default: all)")
-    parser.add_argument("--chapters", nargs="+", metavar="STEM",
-                        help="chapters to execute (default: all)")
-    parser.add_argument("--no-chapters", action="store_true", help="skip executing the chapters")
-    parser.add_argument("--no-references", action="store_true", help="skip the reference implementations")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output folder (default {DEFAULT_OUT})")
+    parser = _parser()
     args = parser.parse_args(argv)
-
     keys = args.only or list(EXPERIMENTS)
+    seeds = args.seeds or (1 if args.smoke else DEFAULT_SEEDS)
+    sweep_seeds = args.sweep_seeds or (2 if args.smoke else SWEEP_SEEDS)
+    if seeds < 1 or sweep_seeds < 2:
+        parser.error("--seeds must be at least 1 and --sweep-seeds at least 2")
     notebooks = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
     if args.chapters:
         unknown = set(args.chapters) - {n.stem for n in notebooks}
@@ -136,42 +224,133 @@ def main(argv: list[str] | None = None) -> dict:
         notebooks = [n for n in notebooks if n.stem in args.chapters]
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    env = _environment(out / ("metrics-smoke" if args.smoke else "metrics"))
 
-    # Anything less than every reference and every chapter is a partial run: it is
-    # written, but the appendix keeps showing the last whole one.
-    partial = bool(args.only or args.chapters or args.no_chapters or args.no_references)
-    result = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "smoke": args.smoke,
-              "partial": partial, "complete": False, "commit": commit(), "machine": machine(),
-              "gemm": {}, "references": {}, "chapters": {}}
+    # Anything but the standard run (every part, the default settings) is partial: it is written,
+    # never published as a whole one.
+    skipped = [part for part in ("gemm", "references", "backends", "chapters", "sweeps")
+               if getattr(args, f"no_{part}")]
+    partial = bool(args.only or args.chapters or skipped or args.chapter_backends or args.sweep_backends
+                   or args.sweep_epochs or args.backend_timeout or args.default_backend != DEFAULT_BACKEND
+                   or (args.seeds and args.seeds != DEFAULT_SEEDS)
+                   or (args.sweep_seeds and args.sweep_seeds != SWEEP_SEEDS))
+    result = {"schema": SCHEMA, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "smoke": args.smoke, "partial": partial, "complete": False, "commit": commit(),
+              "machine": machine(), "default_backend": args.default_backend, "load": [],
+              "settings": {"seeds": seeds, "sweep_seeds": sweep_seeds, "sweep_epochs": args.sweep_epochs,
+                           "backend_timeout": args.backend_timeout, "only": args.only,
+                           "chapters": args.chapters, "skipped": skipped},
+              "gemm": {}, "references": {}, "backends": {}, "chapters": {}, "sweeps": {}}
+    failures: list[str] = []
+
+    def stage(name: str) -> None:
+        result["load"].append({"stage": name, "loadavg": list(os.getloadavg())})
+        print(f"{name} (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)", flush=True)
 
     def save() -> str:
         """Write what has been measured so far (a failure later keeps it), and return the Markdown."""
         result["totals"] = report.totals(result)
+        result["targets"] = report.targets(result)
         (out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
         text = report.markdown(result)
         (out / "bench.md").write_text(text + "\n")
         return text
 
-    print(f"GEMM rates (writing to {out})", flush=True)
-    result["gemm"] = measure_gemm(keys)
+    print(f"Writing to {out}", flush=True)
+    if not args.no_gemm:
+        stage("GEMM rates")
+        result["gemm"] = measure_gemm(keys)
+        save()
+
     if not args.no_references:
+        stage(f"the articles' code on tensorflow, {seeds} seed(s) each")
         for key in keys:
-            print(f"reference {key} ...", end=" ", flush=True)
-            result["references"][key] = run_reference(key, args.smoke, env)
-            print(f"{result['references'][key]['seconds']:.1f} s", flush=True)
+            print(f"  {key} ...", end=" ", flush=True)
+            line = _attempt(f"reference {key}", lambda k=key: run_reference(k, seeds=seeds, smoke=args.smoke),
+                            failures)
+            result["references"][key] = {**line, "chapter": EXPERIMENTS[key].chapter,
+                                         "title": EXPERIMENTS[key].title,
+                                         "metric_name": EXPERIMENTS[key].metric_name}
+            summary = report.reference_summary(line)
+            if summary:
+                print(f"{summary['per_seed']:.1f} s per seed", flush=True)
             save()
+
+    if not args.no_backends:
+        stage("the articles' code on every Keras backend, seed 42")
+        keras_keys = [key for key in keys if EXPERIMENTS[key].keras]
+
+        def limit(key: str) -> float:
+            """Seconds a backends-table process of ``key`` may run (see SLOWER_LIMIT)."""
+            if args.backend_timeout or args.smoke:
+                return args.backend_timeout or 120.0
+            tensorflow = report._fit_seconds(result["backends"].get("tensorflow", {}).get(key))
+            return START_ALLOWANCE + SLOWER_LIMIT * tensorflow if tensorflow else 900.0
+
+        for backend in report.BACKENDS:
+            result["backends"][backend] = {}
+            for key in keras_keys:
+                print(f"  {key} on {backend} ...", end=" ", flush=True)
+                reference = result["references"].get(key, {})
+                if backend == "tensorflow" and reference.get("runs") and reference["runs"][0]["seed"] == 42:
+                    # The reference's first seed ran in just these conditions: a fresh process, seed 42.
+                    line = {**reference, "runs": reference["runs"][:1], "reused": True}
+                else:
+                    line = _attempt(f"{key} on {backend}", lambda k=key, b=backend: run_reference(
+                        k, seeds=1, smoke=args.smoke, backend=b, timeout=limit(k)), failures)
+                result["backends"][backend][key] = {**line, "title": EXPERIMENTS[key].title}
+                seconds, stopped = report._time(line)
+                if seconds is None:
+                    print("failed", flush=True)
+                elif stopped:
+                    print(f"stopped: its fit took over {seconds:.0f} s", flush=True)
+                else:
+                    print(f"{seconds:.1f} s" + (" (the reference's seed 42)" if line.get("reused") else ""),
+                          flush=True)
+                save()
+
+    competitive, why = report.torch_decision(result)
+    backends = args.chapter_backends or list(dict.fromkeys([args.default_backend, "tensorflow"]
+                                                             + (["torch"] if competitive else [])))
+    result["torch_chapters"] = {"run": "torch" in backends, "forced": bool(args.chapter_backends), "why": why}
     if not args.no_chapters:
-        for notebook in notebooks:
-            print(f"chapter {notebook.stem} ...", end=" ", flush=True)
-            result["chapters"][notebook.stem] = run_chapter(notebook, args.smoke, out, env)
-            print(f"{result['chapters'][notebook.stem]['seconds']:.1f} s", flush=True)
-            save()
+        if "torch" not in backends:
+            print(f"Chapters on torch skipped: {why}.", flush=True)
+        for backend in backends:
+            stage(f"every chapter on {backend}{' (smoke mode)' if args.smoke else ''}")
+            result["chapters"][backend] = {}
+            for notebook in notebooks:
+                print(f"  {notebook.stem} on {backend} ...", end=" ", flush=True)
+                chapter = _attempt(f"{notebook.stem} on {backend}", lambda n=notebook, b=backend: run_chapter(
+                    n, backend=b, smoke=args.smoke, out=out), failures)
+                result["chapters"][backend][notebook.stem] = chapter
+                if "seconds" in chapter:
+                    print(f"{chapter['seconds']:.1f} s", flush=True)
+                save()
+
+    if not args.no_sweeps:
+        sweep_backends = args.sweep_backends or list(dict.fromkeys([args.default_backend, "tensorflow"]))
+        for backend in sweep_backends:
+            stage(f"seed sweeps on {backend}, {sweep_seeds} seeds")
+            result["sweeps"][backend] = {}
+            for key in [k for k in keys if k in SWEEP_KEYS]:
+                print(f"  {key} on {backend} ...", end=" ", flush=True)
+                line = _attempt(f"sweep {key} on {backend}", lambda k=key, b=backend: run_sweep(
+                    k, backend=b, seeds=sweep_seeds, epochs=args.sweep_epochs, smoke=args.smoke), failures)
+                result["sweeps"][backend][key] = line
+                if "ratio" in line:
+                    print(f"wall({sweep_seeds})/wall(1) = {line['ratio']:.2f}", flush=True)
+                save()
+
+    stage("done")
     result["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    result["complete"] = True
+    result["complete"] = not failures
+    result["failures"] = failures
     text = save()
     print()
     print(text)
+    if failures:
+        print(f"\n{len(failures)} step(s) failed: {', '.join(failures)}", file=sys.stderr)
+        sys.exit(1)
     return result
 
 

@@ -1,105 +1,130 @@
-"""What a seed sweep costs: one seed vs ten with ``fit_seeds``, and ten trained one by one with ``model.fit``.
+"""What a seed sweep costs: one seed against ten with ``fit_seeds``, and ten one by one with ``model.fit``.
 
-The model is chapter 3's network (four SimpleRNN(50) layers, each followed
-by Dropout(0.2), then Dense(1)) on 750 windows of 50 steps, batch 32, 10
-epochs. Each time is the wall clock of the training call(s), compilation
-included, in one process; the models are built (and one throwaway model
-warms up Keras) before the clock starts. The one-by-one models are compiled
-as the chapters compile them.
+For every article experiment that trains in batches of 8 or more (``SWEEP_KEYS``:
+the GOOG Keras stack and the four electricity models), on the article's data
+and model (``bench.reference``), with the article's epochs and batch size. In
+one process, after a warm-up, three wall-clock times, compilation included:
 
-Run ``KERAS_BACKEND=jax python -m bench.sweep`` (JAX is the backend where
-``fit_seeds`` trains the seeds jointly; on another backend it prints that it
-fell back to ``model.fit``).
+* ``fit_seeds`` training one seed (42);
+* ``fit_seeds`` training ``--seeds`` seeds (42, 43, ...) together;
+* the same seeds trained one after another with a plain ``model.fit`` each.
+
+The models are built (each right after ``keras.utils.set_random_seed`` with
+its seed, and compiled as the article compiles them) before the clock starts.
+The process starts as a chapter does (``helpers.book.prepare_runtime``: the
+book's Keras backend unless ``KERAS_BACKEND`` says otherwise, and the
+chapters' thread settings). On JAX ``fit_seeds`` trains all seeds in one
+compiled program; on TensorFlow or PyTorch it falls back to ``model.fit`` one
+seed after another, and the line says so (``"vectorized": false``).
+
+Usage (prints one line of JSON per experiment on stdout)::
+
+    KERAS_BACKEND=jax python -m bench.sweep [KEY ...] [--seeds 10] [--epochs N] [--smoke]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sys
 import time
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from bench.reference import EXPERIMENTS, FIRST_SEED
 
-from helpers.book import prepare_runtime  # noqa: E402
+__all__ = ["DEFAULT_SEEDS", "SWEEP_KEYS", "main", "sweep"]
 
-prepare_runtime()  # as the chapters start: thread settings before JAX loads
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-
-from helpers import make_windows  # noqa: E402
-from helpers.sweep import fit_seeds, vectorized  # noqa: E402
-
-LOOKBACK, UNITS, DROPOUT, BATCH_SIZE, EPOCHS, WINDOWS = 50, 50, 0.2, 32, 10, 750
+SWEEP_KEYS = [key for key, e in EXPERIMENTS.items() if e.keras and e.batch_size >= 8]
+DEFAULT_SEEDS = 10
+SMOKE_SEEDS = 2
 
 
-def build(seed: int) -> keras.Model:
-    """Chapter 3's network, seeded and compiled as the chapter does."""
-    keras.utils.set_random_seed(seed)
-    layers = [keras.Input((LOOKBACK, 1))]
-    for depth in range(4):
-        layers += [keras.layers.SimpleRNN(UNITS, return_sequences=depth < 3), keras.layers.Dropout(DROPOUT)]
-    model = keras.Sequential([*layers, keras.layers.Dense(1)])
-    model.compile(optimizer="adam", loss="mean_squared_error")
-    return model
-
-
-def windows(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """750 windows of a noisy sine wave in [-1, 1], float32 as the frameworks train."""
-    steps = np.arange(WINDOWS + LOOKBACK)
-    series = 0.8 * np.sin(steps / 20) + 0.1 * np.random.default_rng(seed).normal(size=steps.size)
-    cut = make_windows(series.astype(np.float32), LOOKBACK)
-    return cut.x, cut.y
-
-
-def warm_up(x: np.ndarray, y: np.ndarray) -> None:
-    """Pay the process's one-time costs before timing (TensorFlow's import for seeding, JAX's start).
-
-    A throwaway model of the same shape is built, and a one-unit network is
-    trained for one epoch by ``fit_seeds`` and by ``model.fit``, so neither
-    timed run is the first of its kind in the process.
-    """
-    build(0)
-    for train in (lambda m: fit_seeds([m], x[:64], y[:64], epochs=1, batch_size=BATCH_SIZE),
-                  lambda m: m.fit(x[:64], y[:64], epochs=1, batch_size=BATCH_SIZE, verbose=0)):
-        tiny = keras.Sequential([keras.Input((LOOKBACK, 1)), keras.layers.SimpleRNN(1),
-                                 keras.layers.Dense(1)])
-        tiny.compile(optimizer="adam", loss="mean_squared_error")
-        train(tiny)
-
-
-def seconds(run) -> float:
+def _seconds(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> dict[str, float]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, default=10, help="seeds in the sweep (default 10)")
-    args = parser.parse_args(argv)
-    x, y = windows()
-    fit = dict(epochs=EPOCHS, batch_size=BATCH_SIZE)
-    warm_up(x, y)
+def warm_up(keras, fit_seeds, x, y, batch_size: int) -> None:
+    """Pay the process's one-time costs before timing (the framework's start, Keras' first trace).
 
-    one = [build(1)]
-    many = [build(seed) for seed in range(1, args.seeds + 1)]
-    alone = [build(seed) for seed in range(1, args.seeds + 1)]
+    A one-unit network of the experiment's input shape is trained for one
+    epoch on 64 windows by ``fit_seeds`` and by ``model.fit``, so neither timed
+    run is the first of its kind in the process, while each still compiles
+    its own model.
+    """
+    for train in (lambda m: fit_seeds([m], x[:64], y[:64], epochs=1, batch_size=batch_size),
+                  lambda m: m.fit(x[:64], y[:64], epochs=1, batch_size=batch_size, verbose=0)):
+        tiny = keras.Sequential([keras.Input(x.shape[1:]), keras.layers.SimpleRNN(1),
+                                 keras.layers.Dense(y.shape[1])])
+        tiny.compile(optimizer="adam", loss="mse")
+        train(tiny)
+
+
+def sweep(key: str, *, seeds: int, epochs: int | None = None, smoke: bool = False) -> dict:
+    """The three timings of one experiment, with what is needed to read them."""
+    import keras
+
+    from helpers.sweep import fit_seeds
+    from helpers.sweep import vectorized
+
+    experiment = EXPERIMENTS[key]
+    if key not in SWEEP_KEYS:
+        raise ValueError(f"{key} does not train in batches of 8 or more; sweeps: {', '.join(SWEEP_KEYS)}")
+    epochs = epochs or (1 if smoke else experiment.epochs)
+    x, y = experiment.train_arrays(smoke)
+    fit = dict(epochs=epochs, batch_size=experiment.batch_size)
+
+    def build(seed: int):
+        keras.utils.set_random_seed(seed)
+        return experiment.model()
+
+    warm_up(keras, fit_seeds, x, y, experiment.batch_size)
+    chosen = list(range(FIRST_SEED, FIRST_SEED + seeds))
+    one, many, alone = [build(FIRST_SEED)], [build(s) for s in chosen], [build(s) for s in chosen]
     times = {
-        "fit_seeds, 1 seed": seconds(lambda: fit_seeds(one, x, y, **fit)),
-        f"fit_seeds, {args.seeds} seeds": seconds(lambda: fit_seeds(many, x, y, **fit)),
-        f"model.fit, {args.seeds} seeds one by one": seconds(
-            lambda: [model.fit(x, y, verbose=0, **fit) for model in alone]),
+        "fit_seeds_1": _seconds(lambda: fit_seeds(one, x, y, **fit)),
+        "fit_seeds_n": _seconds(lambda: fit_seeds(many, x, y, **fit)),
+        "one_by_one": _seconds(lambda: [model.fit(x, y, verbose=0, **fit) for model in alone]),
     }
-    print(f"Keras {keras.__version__} on {keras.backend.backend()}; "
-          f"{'one program for all seeds' if vectorized() else 'fit_seeds fell back to model.fit'}")
-    print(f"{len(x)} windows of {LOOKBACK} steps, batch {BATCH_SIZE}, {EPOCHS} epochs "
-          "(wall-clock seconds, compilation included)")
-    for label, value in times.items():
-        print(f"  {label:<34} {value:7.1f} s")
-    ratio = times[f"fit_seeds, {args.seeds} seeds"] / times["fit_seeds, 1 seed"]
-    print(f"  wall({args.seeds} seeds) / wall(1 seed)     {ratio:7.2f}")
-    return {**times, "ratio": ratio}
+    return {"key": key, "title": experiment.title, "backend": keras.backend.backend(),
+            "vectorized": vectorized(), "seeds": seeds, "epochs": epochs, "batch_size": experiment.batch_size,
+            "samples": len(x), "smoke": smoke, "flops_per_seed": experiment.flops(smoke, epochs=epochs),
+            "seconds": times, "ratio": times["fit_seeds_n"] / times["fit_seeds_1"]}
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("keys", nargs="*", metavar="key", choices=SWEEP_KEYS,
+                        help=f"experiments (default: {' '.join(SWEEP_KEYS)})")
+    parser.add_argument("--seeds", type=int, default=None,
+                        help=f"seeds in the sweep (default {DEFAULT_SEEDS}; {SMOKE_SEEDS} with --smoke)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs per seed (default: the article's; 1 with --smoke)")
+    parser.add_argument("--smoke", action="store_true", help="one epoch, two seeds")
+    args = parser.parse_args(argv)
+    seeds = args.seeds or (SMOKE_SEEDS if args.smoke else DEFAULT_SEEDS)
+    if seeds < 2 or (args.epochs is not None and args.epochs < 1):
+        parser.error("a sweep needs --seeds of at least 2 and --epochs of at least 1")
+
+    from helpers.book import prepare_runtime
+
+    prepare_runtime()  # as the chapters start: the backend and thread settings before the frameworks load
+    lines = []
+    for key in args.keys or SWEEP_KEYS:
+        # Anything the frameworks print goes to stderr: stdout carries the JSON lines alone.
+        sys.stdout.flush()
+        saved = os.dup(1)
+        os.dup2(2, 1)
+        try:
+            line = sweep(key, seeds=seeds, epochs=args.epochs, smoke=args.smoke)
+            sys.stdout.flush()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        print(json.dumps(line, allow_nan=False), flush=True)
+        lines.append(line)
+    return lines
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def _claim(metric: dict) -> str:
 
 def table_node(header: list[str], rows: list[list[str]], widths: list[int],
                css_class: str = "reproduction-report") -> nodes.table:
-    """A docutils table of text cells (also used by ``bench_table.py``)."""
+    """A docutils table of text cells (also used by ``bench_numbers.py``)."""
     table = nodes.table(classes=[css_class])
     group = nodes.tgroup(cols=len(header))
     table += group
