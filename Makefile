@@ -33,7 +33,7 @@ JAX_CACHE := JAX_COMPILATION_CACHE_DIR=$(CURDIR)/_build/jax-cache JAX_PERSISTENT
 PYTEST := RNN_BOOK_SMOKE=1 $(JAX_CACHE) $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 .PHONY: help setup lock lab vendor book test lint assignments bench bench-build \
-	test-newest test-colab clean
+	test-newest test-colab test-tf clean
 
 help:
 	@echo "make book   build the website into $(HTML) (full fidelity, cached)"
@@ -43,6 +43,7 @@ help:
 	@echo "make assignments  student notebooks without solutions in _build/assignments"
 	@echo "make bench  the book's training against the articles' own code, every backend (_build/bench)"
 	@echo "make test-newest  make test with the newest releases (unlocked, .venv-newest)"
+	@echo "make test-tf      every chapter in smoke mode on Keras' TensorFlow backend (Colab's default)"
 	@echo "make test-colab   every chapter in smoke mode with Colab's versions (COLAB=current|previous)"
 	@echo "make clean  remove _build (executed notebooks, cache, site, metrics)"
 
@@ -120,6 +121,11 @@ test-newest:
 	@touch .venv-newest/.installed
 	.venv-newest/bin/python -m pip freeze | grep -iE '^(numpy|pandas|scikit-learn|scipy|statsmodels|matplotlib|tensorflow|keras|jax|jaxlib|torch|jupyter-book|myst-nb)=='
 	$(MAKE) test VENV=.venv-newest
+
+# Every chapter in smoke mode, in the Colab simulation, on TensorFlow: the Keras
+# backend Colab uses when a reader sets none (the book's default is in helpers/backend.py).
+test-tf: $(STAMP)
+	KERAS_BACKEND=tensorflow RNN_BOOK_SMOKE=1 $(BIN)/python -m pytest -n $(WORKERS) tests/test_notebooks.py
 
 # Every chapter in smoke mode, in the Colab simulation, with the versions of one
 # Colab runtime: tools/colab/$(COLAB).txt says which runtime and where they come from.

@@ -65,8 +65,7 @@ def sweep(key: str, *, seeds: int, epochs: int | None = None, smoke: bool = Fals
     """The three timings of one experiment, with what is needed to read them."""
     import keras
 
-    from helpers.sweep import fit_seeds
-    from helpers.sweep import vectorized
+    from helpers.sweep import fit_seeds, vectorized
 
     experiment = EXPERIMENTS[key]
     if key not in SWEEP_KEYS:
