@@ -355,8 +355,7 @@ def bookkeeping_uses(source: str, names: dict[str, str]) -> list[str]:
 
 # Chapters whose visible cells still record their numbers and timings (``record.*``)
 # and run past 88 columns; each leaves this set when its page passes (strict).
-STILL_SHOW_BOOKKEEPING = {
-                          "04_pytorch_stock_rnn", "05_lstm_gates", "06_gru", "07_sunspots"}
+STILL_SHOW_BOOKKEEPING = {"05_lstm_gates", "06_gru", "07_sunspots"}
 
 
 @pytest.mark.parametrize("notebook", [
