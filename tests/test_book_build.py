@@ -353,14 +353,7 @@ def bookkeeping_uses(source: str, names: dict[str, str]) -> list[str]:
     return found
 
 
-# Chapters whose visible cells still record their numbers and timings (``record.*``)
-# and run past 88 columns; each leaves this set when its page passes (strict).
-STILL_SHOW_BOOKKEEPING = {"05_lstm_gates", "06_gru", "07_sunspots"}
-
-
-@pytest.mark.parametrize("notebook", [
-    pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="the page still shows bookkeeping"))
-    if path.stem in STILL_SHOW_BOOKKEEPING else path for path in CHAPTERS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_the_page_shows_only_teaching_code(site, notebook):
     import nbformat
     from bs4 import BeautifulSoup
