@@ -10,7 +10,8 @@ book's own consistency checks (``check=True``). The numbers are read from
 ``$RNN_BOOK_METRICS``). If any chapter of the book has no metrics file, or one
 from the other mode, the build fails: the page never shows stale numbers.
 
-``{library-versions}`` renders, from the same files, the versions of the
+``{reproduction-summary}`` counts the claims by verdict and lists the wrong
+ones (the intro's opening). ``{library-versions}`` renders, from the same files, the versions of the
 libraries (and the Keras backend) that the chapters recorded when they ran.
 """
 
@@ -36,6 +37,10 @@ class versions_placeholder(nodes.General, nodes.Element):
     """Replaced by the table of library versions the chapters ran with."""
 
 
+class summary_placeholder(nodes.General, nodes.Element):
+    """Replaced by a paragraph counting the report's verdicts, and a list of the wrong claims."""
+
+
 class ReportDirective(SphinxDirective):
     """``{reproduction-report}``: the articles' claims; with ``:checks:``, the book's own checks."""
 
@@ -51,6 +56,12 @@ class ReportDirective(SphinxDirective):
 
 class VersionsDirective(ReportDirective):
     placeholder = versions_placeholder
+
+
+class SummaryDirective(ReportDirective):
+    """``{reproduction-summary}``: how many claims were reproduced, differ or are wrong."""
+
+    placeholder = summary_placeholder
 
 
 def _metrics_folder() -> tuple[Path, bool]:
@@ -196,12 +207,50 @@ def version_rows(documents: dict[str, dict]) -> list[list[str]]:
     return rows
 
 
+def verdict_counts(documents: dict[str, dict]) -> tuple[dict[str, int], list[str]]:
+    """How many article claims each verdict word has, and the titles of the wrong ones."""
+    counts = {word: 0 for word in ("reproduced", "differs", "wrong")}
+    wrong = []
+    for stem, document in documents.items():
+        for title, experiment in document["experiments"].items():
+            if experiment.get("check"):
+                continue
+            word = experiment["verdict"].split(":", 1)[0]
+            if word not in counts:
+                raise ExtensionError(f"reproduction report: {stem}: the verdict of {title!r} starts "
+                                     f"with {word!r}, not one of {', '.join(counts)}")
+            counts[word] += 1
+            if word == "wrong":
+                wrong.append(f"{title} (chapter {int(stem[:2])})")
+    return counts, wrong
+
+
+def summary_nodes(documents: dict[str, dict]) -> list[nodes.Node]:
+    counts, wrong = verdict_counts(documents)
+    total = sum(counts.values())
+    text = (f"Of the {total} claims of the four tutorials that this book re-runs, "
+            f"{counts['reproduced']} are reproduced, {counts['differs']} differ (our data, "
+            f"settings or evaluation are not the tutorial's) and {counts['wrong']} are wrong")
+    paragraph = nodes.paragraph(text=text + (":" if wrong else "."))
+    if not wrong:
+        return [paragraph]
+    items = nodes.bullet_list()
+    for title in wrong:
+        item = nodes.list_item()
+        item += nodes.paragraph(text=title)
+        items += item
+    return [paragraph, items]
+
+
 def replace_placeholders(app: Sphinx, doctree, docname: str) -> None:
     reports = list(doctree.findall(report_placeholder))
     versions = list(doctree.findall(versions_placeholder))
-    if not reports and not versions:
+    summaries = list(doctree.findall(summary_placeholder))
+    if not reports and not versions and not summaries:
         return
     documents = load_metrics(app)
+    for placeholder in summaries:
+        placeholder.replace_self(summary_nodes(documents))
     for placeholder in reports:
         if placeholder.get("checks"):
             placeholder.replace_self(cards(report_rows(documents, checks=True), CHECK_FIELDS,
@@ -222,8 +271,10 @@ def always_reread(app, env, added, changed, removed):
 def setup(app: Sphinx):
     app.add_node(report_placeholder)
     app.add_node(versions_placeholder)
+    app.add_node(summary_placeholder)
     app.add_directive("reproduction-report", ReportDirective)
     app.add_directive("library-versions", VersionsDirective)
+    app.add_directive("reproduction-summary", SummaryDirective)
     app.connect("doctree-resolved", replace_placeholders)
     app.connect("env-get-outdated", always_reread)
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
