@@ -35,6 +35,8 @@ def naive_forecast(x, horizon: int = 1) -> np.ndarray:
     """Persistence: every future step equals the last observed value.
 
     Returns shape ``(samples, horizon)``.
+
+    Taught in chapter 5; used in chapters 5, 6 and 7.
     """
     values = _window_values(x)
     _check_positive(horizon, "horizon")
@@ -47,6 +49,8 @@ def seasonal_naive_forecast(x, season: int, horizon: int = 1) -> np.ndarray:
     For step ``h`` (0-based) the forecast is the value ``season * (h // season
     + 1)`` steps before it, so it always comes from the window. Returns shape
     ``(samples, horizon)``.
+
+    Taught in chapter 5; used in chapters 5, 6 and 7.
     """
     values = _window_values(x)
     lookback = values.shape[1]

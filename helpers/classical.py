@@ -30,7 +30,7 @@ optimisation is not hidden: statsmodels' ``ConvergenceWarning`` is shown and
 The fits run on one BLAS thread: with matrices this small, extra threads only
 add overhead (several times the fit time on a busy two-core machine).
 
-Used by chapters 3-7, beside every network.
+No chapter uses these yet; the forecasting chapters will set them beside every network.
 """
 
 from __future__ import annotations

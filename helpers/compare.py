@@ -36,8 +36,9 @@ zero and the seeds agree, and ``"within noise"`` otherwise. With the same
 ``seed`` the bootstrap draws the same resamples, so a chapter's verdicts are
 reproducible.
 
-Used by chapters 3-7 wherever one model is said to beat another; the page
-that first prints a verdict quotes the explanation above.
+No chapter uses it yet; the forecasting chapters will, wherever one model is
+said to beat another, and the page that first prints a verdict will quote the
+explanation above.
 """
 
 from __future__ import annotations

@@ -86,6 +86,8 @@ def load_dataset(name: str, *, verify: bool = True) -> pd.DataFrame:
     Raises:
         ValueError: unknown name, missing file, checksum mismatch, or a file
             whose columns or values are not what the book expects.
+
+    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
     """
     if name not in DATASETS:
         known = ", ".join(sorted(DATASETS))

@@ -83,6 +83,8 @@ def holdout_windows(
     Raises ``ValueError`` for a series with NaNs or of the wrong rank, a
     ``train_fraction`` outside (0, 1), or a training part too short to hold
     one window and its target.
+
+    Taught in chapter 3; used in chapters 3 and 4.
     """
     values = as_series(series).astype(np.float64)
     if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)) or lookback < 1:
@@ -116,6 +118,8 @@ def error_table(actual, forecasts: Mapping[str, object], *, baseline: str | None
     With ``baseline`` (the name of one of the forecasts, usually the naive
     one) a third column gives each RMSE divided by the baseline's: below 1
     beats it.
+
+    Taught in chapter 3; used in chapters 3 and 4.
     """
     if not isinstance(forecasts, Mapping) or not forecasts:
         raise ValueError("forecasts must be a non-empty mapping of name -> forecast values")
@@ -142,6 +146,8 @@ def change_correlation(actual, forecast, previous) -> float:
     direction or size of tomorrow's move, however close it is to the price.
     A forecast that never moves (the naive one) has no correlation: that is
     a ``ValueError``.
+
+    Taught in chapter 3; used in chapters 3 and 4.
     """
     truth, pred, prev = _aligned(actual=actual, forecast=forecast, previous=previous)
     if truth.size < 2:
@@ -161,6 +167,8 @@ def direction_accuracy(actual, forecast, previous) -> float:
 
     Compares ``sign(forecast - previous)`` with ``sign(actual - previous)``; a
     day without change counts as a hit only if both are unchanged.
+
+    Taught in chapter 3; used in chapters 3 and 4.
     """
     truth, pred, prev = _aligned(actual=actual, forecast=forecast, previous=previous)
     return float(np.mean(np.sign(pred - prev) == np.sign(truth - prev)))
@@ -172,6 +180,8 @@ def lagged_rmse(actual, forecast, max_lag: int) -> np.ndarray:
     Entry ``k`` compares ``forecast[k:]`` with ``actual[:n - k]``. A forecast
     whose smallest entry sits at ``k = 1`` is closer to yesterday's value than
     to today's: it lags the series by a day.
+
+    Taught in chapter 3; used in chapter 3.
     """
     truth, pred = _aligned(actual=actual, forecast=forecast)
     if isinstance(max_lag, bool) or not isinstance(max_lag, (int, np.integer)) or max_lag < 0:

@@ -41,7 +41,10 @@ def _pair(y_true, y_pred, names: tuple[str, str] = ("y_true", "y_pred")) -> tupl
 
 
 def rmse(y_true, y_pred, *, per_step: bool = False):
-    """Root mean squared error over all forecasts; with ``per_step`` one value per horizon column."""
+    """Root mean squared error over all forecasts; with ``per_step`` one value per horizon column.
+
+    Taught in chapter 5; used in chapters 5, 6 and 7.
+    """
     truth, pred = _pair(y_true, y_pred)
     if per_step:
         return root_mean_squared_error(truth, pred, multioutput="raw_values")
@@ -49,7 +52,10 @@ def rmse(y_true, y_pred, *, per_step: bool = False):
 
 
 def mae(y_true, y_pred, *, per_step: bool = False):
-    """Mean absolute error over all forecasts; with ``per_step`` one value per horizon column."""
+    """Mean absolute error over all forecasts; with ``per_step`` one value per horizon column.
+
+    Taught in chapter 5; used in chapters 5 and 6.
+    """
     truth, pred = _pair(y_true, y_pred)
     if per_step:
         return mean_absolute_error(truth, pred, multioutput="raw_values")

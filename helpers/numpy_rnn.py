@@ -55,6 +55,8 @@ def rnn_forward(x, W_x, W_h, b_h, h0=None, activation: str = "tanh") -> np.ndarr
     The hidden states ``h_1 ... h_T`` with shape ``(batch, T, hidden)``; a
     single ``(T, features)`` sequence counts as a batch of one. The arithmetic
     is done in float32 when every input is float32, otherwise in float64.
+
+    Taught in chapter 1; used in chapters 1, 2 and 4.
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
@@ -108,6 +110,8 @@ def from_keras_simple_rnn(layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Keras computes ``x_t @ kernel + h_{t-1} @ recurrent_kernel + bias``, so
     ``W_x = kernel.T`` and ``W_h = recurrent_kernel.T``. A layer built with
     ``use_bias=False`` gives a zero ``b_h``.
+
+    Taught in chapter 1; used in chapters 1 and 2.
     """
     if type(layer).__name__ != "SimpleRNN":
         raise ValueError(f"expected a keras.layers.SimpleRNN layer, got {type(layer).__name__}")
@@ -130,6 +134,8 @@ def to_torch_rnn(W_x, W_h, b_h, *, nonlinearity: str = "tanh"):
     zeros. The module's dtype follows ``W_x`` (float64 weights give a float64
     module, for gradient checks). ``nonlinearity`` is ``"tanh"`` or ``"relu"``,
     the two that ``nn.RNN`` offers.
+
+    Taught in chapter 1; used in chapters 1 and 2.
     """
     import torch
 

@@ -54,6 +54,8 @@ def plot_forecast(
 
     ``predictions`` maps a label to values aligned with ``actual``; ``split``
     (an ``x`` value) draws the train/test boundary. Returns the axes.
+
+    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
     """
     actual = np.asarray(actual, dtype=float).ravel()
     x = np.arange(actual.size) if x is None else np.asarray(x)
@@ -81,7 +83,10 @@ def plot_losses(
     log: bool = True,
     ax=None,
 ):
-    """Plot one loss curve per label against the epoch number. Returns the axes."""
+    """Plot one loss curve per label against the epoch number. Returns the axes.
+
+    Taught in chapter 3; used in chapters 3, 4, 5 and 7.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(6.0, 3.2))
     for label, values in losses.items():

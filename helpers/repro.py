@@ -38,6 +38,8 @@ def seed_everything(seed: int) -> None:
     (TensorFlow); PyTorch is seeded with ``torch.manual_seed``. Only frameworks
     that are already imported are touched, so seeding never drags in a heavy
     import a chapter does not use.
+
+    Taught in chapter 1; used in chapters 1, 2, 3, 4, 5, 6 and 7.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be an integer from 0 to 2**32 - 1, got {seed!r}")
@@ -53,7 +55,10 @@ def seed_everything(seed: int) -> None:
 
 
 def torch_device():
-    """The device PyTorch code should use: the GPU when there is one, else the CPU."""
+    """The device PyTorch code should use: the GPU when there is one, else the CPU.
+
+    Taught in chapter 4; used in chapters 4, 5, 6 and 7.
+    """
     import torch
 
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")

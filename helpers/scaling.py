@@ -1,7 +1,7 @@
 """Min-max scaling fitted on the training part only.
 
-Taught in chapter 7 (where the article's scaler leaks the test set); used by
-chapters 3-7.
+Taught in chapter 3 (its code is on that page); chapter 7 shows what a scaler
+fitted on the test months too leaks.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ class SeriesScaler:
     Fit it on the training series only; then ``transform`` and
     ``inverse_transform`` apply the same affine map elementwise to windows,
     targets or predictions of any shape.
+
+    Taught in chapter 3; used in chapters 3, 5, 6 and 7.
     """
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):

@@ -56,6 +56,8 @@ class Windows(NamedTuple):
     ``x`` has shape ``(n, lookback, 1)`` (samples, time steps, features), ready
     for a recurrent layer; ``y`` has shape ``(n, horizon)``; ``target_index[i]``
     is the position in the series of ``y[i, 0]``.
+
+    Taught in chapter 5; used in chapter 5.
     """
 
     x: np.ndarray
@@ -69,6 +71,8 @@ def make_windows(series, lookback: int, horizon: int = 1, stride: int = 1) -> Wi
     ``stride=1`` gives every overlapping window. ``stride=lookback`` gives the
     non-overlapping scheme of chapter 7's article: windows start at 0,
     lookback, 2*lookback, ... and each predicts the value right after it.
+
+    Taught in chapter 5; used in chapters 5, 6 and 7.
     """
     values = as_series(series)
     for label, number in (("lookback", lookback), ("horizon", horizon), ("stride", stride)):
@@ -109,6 +113,8 @@ def split_windows(windows: Windows, n_train: int) -> tuple[Windows, Windows]:
     their first target at or after it (their inputs may reach back into the
     training period, which is information a forecaster really has). Windows
     whose targets straddle the boundary are in neither part.
+
+    Taught in chapter 5; used in chapters 5, 6 and 7.
     """
     last_target = windows.target_index + windows.y.shape[1] - 1
     train = last_target < n_train

@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import Trained, predict, train, train_seeds
 from helpers.sweep import fit_seeds
+from helpers.training import Trained, predict, train, train_seeds
 
 
 def build() -> keras.Model:

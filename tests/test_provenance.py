@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import nbformat
-import pytest
 
 from tools import provenance
 
@@ -52,6 +51,5 @@ def test_a_docstring_that_claims_a_chapter_which_no_longer_imports_it_is_stale()
     assert "used in chapters 3 and 5" in old and "used in chapter 3." in new and "chapters 3 and 5" not in new
 
 
-@pytest.mark.xfail(strict=True, reason="the chapters do not yet show the source of every helper they import")
 def test_every_public_helper_is_taught_once_and_its_docstring_says_where():
     assert provenance.main([]) == 0, "run `python -m tools.provenance` to see what differs"
