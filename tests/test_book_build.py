@@ -376,6 +376,25 @@ def test_the_page_shows_only_teaching_code(site, notebook):
     assert "smoke" not in outputs.lower(), "an output on the page talks about smoke mode"
 
 
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_each_shown_helper_is_on_the_page_as_code(site, notebook):
+    """Every helper a chapter shows (tools.provenance) is a folded block of its own source on the page."""
+    from bs4 import BeautifulSoup
+
+    from tools import provenance
+
+    _, taught = provenance.survey([notebook])
+    soup = BeautifulSoup((site / "chapters" / f"{notebook.stem}.html").read_text(), "html.parser")
+    blocks = {details.find("summary").get_text(" ", strip=True).split(",")[0]: details
+              for details in soup.select("details.sd-dropdown")}
+    for name in taught:
+        assert name in blocks, f"{name}: no folded block titled with its name on the page"
+        code = blocks[name].select_one("div.highlight pre")
+        assert code is not None, f"{name}: its block holds no code"
+        assert f"def {name}(" in code.get_text() or f"class {name}" in code.get_text(), (
+            f"{name}: the block does not show its definition")
+
+
 def test_the_page_check_catches_bookkeeping():
     """The check above is not vacuous: aliases and objects made in hidden cells are resolved."""
     hidden = ["from helpers.book import start_chapter as begin",
