@@ -4,13 +4,13 @@
 code a reader sees. The chapters' bookkeeping (the record of their numbers,
 smoke mode, timings, the figure style) lives in :mod:`helpers.book` and
 :mod:`helpers.record` and is used only in cells hidden from the page. The
-modules the forecasting chapters will use (``helpers.baselines``'
-``linear_ar_forecast``, ``helpers.classical``, ``helpers.compare``,
-``helpers.training``, ``helpers.backtest``, ``helpers.intervals``) are imported
-from their modules until a chapter teaches them.
+modules no chapter teaches yet (``helpers.training``, ``helpers.backtest``,
+``helpers.intervals``) are imported from their modules.
 """
 
-from .baselines import naive_forecast, seasonal_naive_forecast
+from .baselines import linear_ar_forecast, naive_forecast, seasonal_naive_forecast
+from .classical import ets_forecast, sarima_forecast
+from .compare import compare
 from .data import load_dataset
 from .evaluation import (
     change_correlation,
@@ -24,17 +24,21 @@ from .numpy_rnn import from_keras_simple_rnn, rnn_forward, to_torch_rnn
 from .plots import plot_forecast, plot_losses
 from .repro import seed_everything, torch_device
 from .scaling import SeriesScaler
+from .scores import score_table
 from .windows import Windows, make_windows, split_windows
 
 __all__ = [
     "SeriesScaler",
     "Windows",
     "change_correlation",
+    "compare",
     "direction_accuracy",
     "error_table",
+    "ets_forecast",
     "from_keras_simple_rnn",
     "holdout_windows",
     "lagged_rmse",
+    "linear_ar_forecast",
     "load_dataset",
     "mae",
     "make_windows",
@@ -43,6 +47,8 @@ __all__ = [
     "plot_losses",
     "rmse",
     "rnn_forward",
+    "sarima_forecast",
+    "score_table",
     "seasonal_naive_forecast",
     "seed_everything",
     "split_windows",

@@ -36,9 +36,8 @@ zero and the seeds agree, and ``"within noise"`` otherwise. With the same
 ``seed`` the bootstrap draws the same resamples, so a chapter's verdicts are
 reproducible.
 
-No chapter uses it yet; the forecasting chapters will, wherever one model is
-said to beat another, and the page that first prints a verdict will quote the
-explanation above.
+Wherever a chapter says one model beats another, the word comes from here
+(:meth:`Comparison.word`), never from the prose.
 """
 
 from __future__ import annotations
@@ -79,6 +78,14 @@ class Comparison:
     level: float
     n_points: int
     labels: tuple[str, str] = ("A", "B")
+
+    def word(self, *, lower: str, higher: str, within: str) -> str:
+        """The phrase for this verdict, e.g. ``word(lower="beats", higher="loses to",
+        within="cannot be told apart from")``, for a sentence the verdict completes."""
+        for label, text in (("lower", lower), ("higher", higher), ("within", within)):
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"{label} must be a non-empty phrase, got {text!r}")
+        return {"lower": lower, "higher": higher}.get(self.verdict, within)
 
     def __str__(self) -> str:
         a, b = self.labels

@@ -99,6 +99,7 @@ class ChapterRecord:
         verdict: str,
         corrected: str | None = None,
         baseline: str | None = None,
+        classical: str | None = None,
         check: bool = False,
     ) -> None:
         """Declare one entry of the book's reproduction report.
@@ -106,7 +107,8 @@ class ChapterRecord:
         An article's claim (the default): ``reproduced``, ``corrected`` and
         ``baseline`` name metrics already added: our run of the article's
         setting (its ``claim`` is the article's number), our honest
-        evaluation, and the naive baseline on the same points. ``verdict`` is
+        evaluation, the naive baseline on the same points, and the best
+        classical model (a linear autoregression, an ARIMA) on them. ``verdict`` is
         one computed line that starts with a word of the report's legend:
         ``reproduced``, ``differs`` or ``wrong``, then a colon and the reason.
 
@@ -114,7 +116,9 @@ class ChapterRecord:
         instead (a NumPy cell against a framework layer, say): ``reproduced``
         names the measured agreement and ``verdict`` starts with ``passed``.
         """
-        for role, key in (("reproduced", reproduced), ("corrected", corrected), ("baseline", baseline)):
+        roles = (("reproduced", reproduced), ("corrected", corrected), ("baseline", baseline),
+                 ("classical", classical))
+        for role, key in roles:
             if key is not None and key not in self.metrics:
                 raise ValueError(f"experiment {title!r}: {role} metric {key!r} has not been added yet")
         if not title.strip() or not verdict.strip():
@@ -124,7 +128,8 @@ class ChapterRecord:
             raise ValueError(f"experiment {title!r}: the verdict must start with one of {', '.join(words)} "
                              f"and a colon, got {verdict!r}")
         self.experiments[title] = {"reproduced": reproduced, "corrected": corrected,
-                                   "baseline": baseline, "verdict": verdict, "check": bool(check)}
+                                   "baseline": baseline, "classical": classical, "verdict": verdict,
+                                   "check": bool(check)}
         self._write()
 
     def timing(self, experiment: str, seconds: float, *, seeds=None, metrics=None, seed=None, metric=None,

@@ -239,7 +239,7 @@ def test_experiment_rows_refer_to_recorded_metrics(metrics_env):
                       verdict="differs: above the claim")
     document = read(record.path)
     assert document["experiments"] == {"test RMSE": {
-        "reproduced": "test_rmse", "corrected": None, "baseline": "naive_rmse",
+        "reproduced": "test_rmse", "corrected": None, "baseline": "naive_rmse", "classical": None,
         "verdict": "differs: above the claim", "check": False}}
 
 

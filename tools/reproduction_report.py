@@ -3,7 +3,8 @@
 A page containing the directive ``{reproduction-report}`` gets, when the site
 is written (after every chapter has executed), one card per article claim that
 a chapter declared with ``ChapterRecord.experiment``: the article's claim, our
-reproduction, our honest evaluation, the naive baseline, and the chapter's
+reproduction, our honest evaluation, the naive baseline, the best classical
+model on the same points, and the chapter's
 one-line verdict. With the ``:checks:`` option it gets instead a table of the
 book's own consistency checks (``check=True``). The numbers are read from
 ``_build/metrics/<chapter>.json`` (``_build/metrics-smoke`` in smoke mode, or
@@ -108,6 +109,12 @@ def _format(metric: dict | None) -> str:
     return f"{text} {metric.get('unit', '')}".strip()
 
 
+def _named(metric: dict | None) -> str:
+    """A metric with the model it belongs to (its note), e.g. "18.7 sunspots (AR(12))"."""
+    text = _format(metric)
+    return f"{text} ({metric['note']})" if metric and metric.get("note") else text
+
+
 def _claim(metric: dict) -> str:
     claim = metric.get("claim")
     if claim is None:
@@ -156,12 +163,14 @@ def report_rows(documents: dict[str, dict], *, checks: bool = False) -> list[lis
             rows.append([
                 f"{title} ({stem})", _claim(reproduced), _format(reproduced),
                 _format(metrics.get(experiment["corrected"])),
-                _format(metrics.get(experiment["baseline"])), experiment["verdict"],
+                _format(metrics.get(experiment["baseline"])),
+                _named(metrics.get(experiment.get("classical"))), experiment["verdict"],
             ])
     return rows
 
 
-CLAIM_FIELDS = ["article's claim", "our reproduction", "our honest evaluation", "naive baseline", "verdict"]
+CLAIM_FIELDS = ["article's claim", "our reproduction", "our honest evaluation", "naive baseline",
+                "best classical model", "verdict"]
 
 
 CHECK_FIELDS = ["measured", "result"]
@@ -179,7 +188,7 @@ def cards(rows: list[list[str]], names: list[str], css_class: str) -> nodes.cont
         card += nodes.rubric(text=title)
         fields = nodes.field_list()
         for name, value in zip(names, values, strict=True):
-            if value == "—" and name in ("our honest evaluation", "naive baseline"):
+            if value == "—" and name in ("our honest evaluation", "naive baseline", "best classical model"):
                 continue
             field = nodes.field()
             field += nodes.field_name(text=name)
