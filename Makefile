@@ -40,7 +40,7 @@ help:
 	@echo "make test   lint, unit tests, every notebook in smoke mode, site build"
 	@echo "make lab    open JupyterLab on the chapters"
 	@echo "make lock   regenerate $(LOCK) from requirements.txt (UPGRADE=1: newest releases)"
-	@echo "make assignments  student notebooks without solutions in _build/assignments"
+	@echo "make assignments  student notebooks without solutions in _build/assignments (builds the book)"
 	@echo "make bench  the book's training against the articles' own code, every backend (_build/bench)"
 	@echo "make test-newest  make test with the newest releases (unlocked, .venv-newest)"
 	@echo "make test-tf      every chapter in smoke mode on Keras' TensorFlow backend (Colab's default)"
@@ -105,8 +105,13 @@ lint: $(STAMP)
 test: lint vendor
 	$(PYTEST) --nbval-lax --nbval-current-env tests chapters
 
-assignments: $(STAMP)
-	$(BIN)/python tools/make_assignments.py --out _build/assignments
+# The student editions that `make book` writes (tools/colab_edition.py): plain
+# Markdown with the book's numbers, solutions replaced by answer cells. The full
+# editions in _build/colab/chapters are the answer key.
+assignments: book
+	@rm -rf _build/assignments && mkdir -p _build/assignments
+	@cp _build/colab/student/chapters/*.ipynb _build/assignments/
+	@echo "Student notebooks: _build/assignments (answer key: _build/colab/chapters)"
 
 # Version canaries (the weekly workflow runs them too). Each builds a fresh,
 # unlocked environment of its own, so the locked .venv is never touched.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html.parser
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -122,18 +123,152 @@ def test_teaching_appendix_lists_the_versions_behind_the_numbers(site):
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
-def test_launch_buttons_point_at_the_notebook(site, notebook):
+def test_launch_buttons_point_at_the_edition(site, notebook):
+    """Colab opens the chapter's notebook edition (the ``colab`` branch); there is no Binder button."""
+    from tools.colab_edition import EDITION_BRANCH
+
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     url = config["repository"]["url"].rstrip("/")
-    branch = config["repository"]["branch"]
     owner_repo = url.removeprefix("https://github.com/")
     html = (site / "chapters" / f"{notebook.stem}.html").read_text()
-    colab = (f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/"
+    colab = (f"https://colab.research.google.com/github/{owner_repo}/blob/{EDITION_BRANCH}/"
              f"chapters/{notebook.name}")
     assert colab in html, f"no Colab link {colab}"
-    assert f"https://mybinder.org/v2/gh/{owner_repo}/{branch}" in html, "no Binder link"
+    assert "/blob/main/" not in html.split("colab.research.google.com", 1)[1].split('"', 1)[0]
+    assert "mybinder.org" not in html, "a Binder button, which cannot start from the unpinned requirements"
     assert f'href="{url}"' in html, "no repository button"
     assert f"_sources/chapters/{notebook.name}" in html, "no download button for the notebook"
+
+
+# --- The notebook editions (tools/colab_edition.py) -------------------------------------
+
+EDITIONS = OUTPUT / "_build" / "colab" / "chapters"
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
+
+
+def page_prose(html: str) -> str:
+    """A page's text without its code cells, outputs and code blocks: what its Markdown says."""
+    from bs4 import BeautifulSoup
+
+    main = BeautifulSoup(html, "html.parser").select_one("article.bd-article")
+    for node in main.select("div.cell, pre, a.headerlink, script, style"):
+        node.decompose()
+    return main.get_text(" ")
+
+
+def edition_prose(notebook) -> str:
+    """The same for an edition, its Markdown rendered as Colab would (CommonMark), without its note."""
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark").enable("table")
+    rendered = "\n".join(renderer.render(c.source) for c in notebook.cells[1:] if c.cell_type == "markdown")
+    soup = BeautifulSoup(rendered, "html.parser")
+    for node in soup.select("pre"):
+        node.decompose()
+    return soup.get_text(" ")
+
+
+def prose_words(text: str) -> list[str]:
+    return re.sub(r"[\\$()\[\],;:.!?\"'\u201c\u201d\u2018\u2019*_`|#>{}]", " ", text).split()
+
+
+@pytest.fixture(scope="module")
+def editions(site):
+    import nbformat
+
+    found = {}
+    for notebook in CHAPTERS:
+        path = EDITIONS / notebook.name
+        assert path.is_file(), f"no notebook edition of {notebook.stem} at {path}"
+        found[notebook.stem] = nbformat.read(path, as_version=4)
+        nbformat.validate(found[notebook.stem])
+    return found
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_the_edition_reads_like_the_page(site, editions, notebook):
+    """Same numbers in the same order as the web page, at most 5 % of the words different."""
+    import difflib
+
+    page = page_prose((site / "chapters" / f"{notebook.stem}.html").read_text())
+    edition = edition_prose(editions[notebook.stem])
+    page_numbers, edition_numbers = NUMBER.findall(page), NUMBER.findall(edition)
+    assert len(page_numbers) > 20, "the page's prose holds hardly any numbers: is the page reduced right?"
+    if page_numbers != edition_numbers:
+        matcher = difflib.SequenceMatcher(None, page_numbers, edition_numbers, autojunk=False)
+        first = next(op for op in matcher.get_opcodes() if op[0] != "equal")
+        pytest.fail(f"the edition's numbers differ from the page's: {first[0]} page "
+                    f"{page_numbers[first[1]:first[2]]} vs edition {edition_numbers[first[3]:first[4]]}")
+    page_words, edition_words = prose_words(page), prose_words(edition)
+    matcher = difflib.SequenceMatcher(None, page_words, edition_words, autojunk=False)
+    same = sum(block.size for block in matcher.get_matching_blocks())
+    differ = 1 - same / max(len(page_words), len(edition_words))
+    assert differ <= 0.05, f"{differ:.1%} of the words differ between the page and the edition"
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_the_edition_is_plain_markdown_around_the_sources_code(editions, notebook):
+    """No MyST left; every code cell is the source's (Colab's run of the source is the edition's)."""
+    import nbformat
+
+    from tools import colab_edition
+
+    edition = editions[notebook.stem]
+    for index, cell in enumerate(edition.cells):
+        if cell.cell_type == "markdown":
+            assert not colab_edition.leftovers(cell.source), (index, colab_edition.leftovers(cell.source))
+            assert "glue:" not in cell.source and "{cite" not in cell.source, index
+    assert "notebook edition" in edition.cells[0].source and "`" in edition.cells[0].source
+    source = nbformat.read(notebook, as_version=4)
+    titles = (colab_edition.FORM_SETUP, colab_edition.FORM_HIDDEN, colab_edition.FORM_CODE)
+    code = [c.source.split("\n", 1)[1] if c.source.startswith(titles) else c.source
+            for c in edition.cells if c.cell_type == "code"]
+    expected = [colab_edition.pinned_setup(c.source, "X") if "colab-setup" in c.metadata.get("tags", [])
+                else c.source for c in source.cells if c.cell_type == "code"]
+    assert len(code) == len(expected)
+    for index, (ours, theirs) in enumerate(zip(code, expected, strict=True)):
+        if "BOOK_COMMIT" in ours:
+            ours = re.sub(r'BOOK_COMMIT = "[^"]*"', 'BOOK_COMMIT = "X"', ours)
+            theirs = re.sub(r'BOOK_COMMIT = "[^"]*"', 'BOOK_COMMIT = "X"', theirs)
+        assert ours == theirs, f"code cell {index} of the edition is not the source's"
+    hidden = [c for c in edition.cells if c.cell_type == "code" and c.source.startswith(titles[:2])]
+    assert hidden and all(c.metadata.get("cellView") == "form" and not c.outputs for c in hidden)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_the_student_edition_has_answer_cells_instead_of_solutions(editions, notebook):
+    import nbformat
+
+    from tools import colab_edition
+
+    path = OUTPUT / "_build" / "colab" / "student" / "chapters" / notebook.name
+    student = nbformat.read(path, as_version=4)
+    nbformat.validate(student)
+    teacher = nbformat.read(notebook, as_version=4)
+    solutions = sum(c.source.count("{solution-start}") for c in teacher.cells if c.cell_type == "markdown")
+    assert solutions >= 3
+    answers = [c for c in student.cells if "answer" in c.metadata.get("tags", [])]
+    assert len(answers) == solutions
+    assert not [c for c in student.cells if "solution" in c.metadata.get("tags", [])]
+    assert "Solution to Exercise" not in "\n".join(c.source for c in student.cells)
+    assert "Solution to Exercise" in "\n".join(c.source for c in editions[notebook.stem].cells)
+    checks = [c.source for c in student.cells if "self-check" in c.metadata.get("tags", [])]
+    assert checks == [c.source for c in teacher.cells if "self-check" in c.metadata.get("tags", [])]
+    for cell in student.cells:
+        if cell.cell_type == "markdown":
+            assert not colab_edition.leftovers(cell.source)
+        else:
+            assert not cell.outputs, "a student edition carries no outputs"
+    assert "student edition" in student.cells[0].source
+
+
+def test_the_download_button_hands_out_the_edition(site, editions):
+    import nbformat
+
+    for notebook in CHAPTERS:
+        download = nbformat.read(site / "_sources" / "chapters" / notebook.name, as_version=4)
+        assert download.cells[0].source == editions[notebook.stem].cells[0].source, notebook.stem
 
 
 # --- The built site in a real browser -------------------------------------------------
@@ -255,10 +390,10 @@ def test_colab_link_and_folded_solutions(browser, notebook):
     owner_repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
     hrefs = page.eval_on_selector_all(
         "a[href^='https://colab.research.google.com/']", "links => links.map(a => a.href)")
-    expected = (f"https://colab.research.google.com/github/{owner_repo}/blob/"
-                f"{config['repository']['branch']}/chapters/{notebook.name}")
+    expected = (f"https://colab.research.google.com/github/{owner_repo}/blob/colab/"
+                f"chapters/{notebook.name}")
     assert expected in hrefs, f"Colab links on the page: {hrefs}"
-    assert (ROOT / expected.split("/blob/", 1)[1].split("/", 1)[1]).is_file()
+    assert (EDITIONS / notebook.name).is_file()
 
     solutions = page.locator("div.solution.dropdown")
     assert solutions.count() >= 3, "every chapter has at least three exercises with solutions"
