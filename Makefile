@@ -80,7 +80,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=chapters $(LAB_ARGS)
 
 book: $(STAMP) vendor
-	@$(JAX_CACHE) $(BIN)/python tools/build_book.py
+	@$(JAX_CACHE) $(BIN)/python -m tools.build_book
 	@echo
 	@echo "The book is built: open file://$(CURDIR)/$(HTML)/index.html"
 
@@ -96,7 +96,7 @@ vendor: $(MATHJAX)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python tools/setup_cell.py
+	$(BIN)/python -m tools.setup_cell
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 # The unit tests, the chapters in a simulated fresh Colab runtime (papermill) and

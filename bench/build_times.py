@@ -59,7 +59,6 @@ def rewrite_report(out: Path, builds: list[dict]) -> None:
     """``bench.md`` again, with the build and test timings, when ``bench.run`` left a result in ``out``."""
     result = out / "bench.json"
     if result.is_file():
-        sys.path.insert(0, str(ROOT))
         from bench import report
 
         (out / "bench.md").write_text(report.markdown(json.loads(result.read_text()), builds) + "\n")

@@ -33,11 +33,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench import gemm, report
+from bench.reference import DEFAULT_SEEDS, EXPERIMENTS
 
-from bench import gemm, report  # noqa: E402
-from bench.reference import DEFAULT_SEEDS, EXPERIMENTS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 from bench.sweep import DEFAULT_SEEDS as SWEEP_SEEDS  # noqa: E402
 from bench.sweep import SWEEP_KEYS  # noqa: E402
 from helpers.backend import DEFAULT_BACKEND  # noqa: E402  (imports no framework)

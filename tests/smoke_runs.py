@@ -33,11 +33,10 @@ from pathlib import Path
 import nbformat
 from filelock import FileLock
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import setup_cell  # noqa: E402
+from tools import setup_cell, structure
 
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+ROOT = structure.ROOT
+CHAPTERS = structure.chapters()
 SMOKE = ROOT / "_build" / "smoke"
 NOTEBOOKS = SMOKE / "notebooks"
 METRICS = SMOKE / "metrics"
@@ -72,7 +71,7 @@ def snapshot_origin(origin: Path) -> Path:
     """A git repository holding this working tree's helpers and data, on the configured branch."""
     for name in ("helpers", "data"):
         shutil.copytree(ROOT / name, origin / name, ignore=shutil.ignore_patterns("__pycache__"))
-    _, branch = setup_cell.repository()
+    _, branch = structure.repository()
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
     subprocess.run([*git, "init", "-q", "-b", branch, str(origin)], check=True)
     subprocess.run([*git, "-C", str(origin), "add", "."], check=True)

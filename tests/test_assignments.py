@@ -7,17 +7,13 @@ them (test_notebooks.py executes every cell, self-checks included).
 from __future__ import annotations
 
 import ast
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import make_assignments  # noqa: E402
+from tools import make_assignments, structure
 
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CHAPTERS = structure.chapters()
 
 
 def assigned_names(source: str) -> set[str]:

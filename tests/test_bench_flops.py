@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import sys
 import warnings
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench import flops as F
 
-from bench import flops as F  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402

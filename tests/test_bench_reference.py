@@ -18,16 +18,15 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench import reference as R
+from bench.reference import EXPERIMENTS
+from tools import structure
 
-from bench import reference as R  # noqa: E402
-from bench.reference import EXPERIMENTS  # noqa: E402
+ROOT = structure.ROOT
 from helpers import (  # noqa: E402
     SeriesScaler,
     Windows,
@@ -123,7 +122,7 @@ def test_every_article_experiment_has_a_reference():
     expected = {"goog_keras", "goog_torch_article", "msft_simplernn", "msft_lstm", "elec_lstm",
                 "elec_lstm14", "elec_simplernn", "elec_gru", "sunspots_article"}
     assert set(EXPERIMENTS) == expected
-    chapters = {path.stem for path in (ROOT / "chapters").glob("*.ipynb")}
+    chapters = {path.stem for path in structure.chapters()}
     for key, experiment in EXPERIMENTS.items():
         assert experiment.key == key
         assert experiment.chapter in chapters, f"{key}: no chapter {experiment.chapter}"

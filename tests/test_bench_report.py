@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -321,9 +320,8 @@ def test_the_performance_note_types_no_number_in():
 
 
 def test_the_committed_result_has_every_number_the_note_quotes():
-    sys.path.insert(0, str(ROOT / "tools"))
     pytest.importorskip("sphinx")
-    import bench_numbers
+    from tools import bench_numbers
 
     committed = bench_numbers.numbers()
     names = set(re.findall(r"\{bench\}`([^`]*)`", APPENDIX.read_text()))

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.sweep import SWEEP_KEYS
 
-from bench.sweep import SWEEP_KEYS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(**extra) -> dict:

@@ -19,10 +19,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from smoke_runs import CHAPTERS, METRICS, SMOKE, as_published
+
+from tools import structure
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = SMOKE
@@ -54,9 +55,7 @@ def site(chapter_runs):
 
 
 def test_every_toc_page_is_built(site):
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
-    for page in pages:
+    for page in structure.toc_pages():
         assert (site / f"{page}.html").is_file(), f"{page}.html was not built"
 
 
@@ -127,8 +126,7 @@ def test_launch_buttons_point_at_the_edition(site, notebook):
     """Colab opens the chapter's notebook edition (the ``colab`` branch); there is no Binder button."""
     from tools.colab_edition import EDITION_BRANCH
 
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    url = config["repository"]["url"].rstrip("/")
+    url = structure.repository()[0]
     owner_repo = url.removeprefix("https://github.com/")
     html = (site / "chapters" / f"{notebook.stem}.html").read_text()
     colab = (f"https://colab.research.google.com/github/{owner_repo}/blob/{EDITION_BRANCH}/"
@@ -282,8 +280,7 @@ MAY_SCROLL = "pre, .highlight, div.math, mjx-container, .cell_output, .output"
 
 
 def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
+    return structure.toc_pages()
 
 
 @pytest.fixture(scope="module")
@@ -386,8 +383,7 @@ def test_colab_link_and_folded_solutions(browser, notebook):
     pages, base, _ = browser
     page = pages[1280]
     open_page(page, base, f"chapters/{notebook.stem}")
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    owner_repo = config["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
+    owner_repo = structure.repository()[0].removeprefix("https://github.com/")
     hrefs = page.eval_on_selector_all(
         "a[href^='https://colab.research.google.com/']", "links => links.map(a => a.href)")
     expected = (f"https://colab.research.google.com/github/{owner_repo}/blob/colab/"

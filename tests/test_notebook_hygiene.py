@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import ast
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import setup_cell  # noqa: E402
+from tools import setup_cell, structure
 
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+ROOT = structure.ROOT
+CHAPTERS = structure.notebooks_on_disk()
 ids = [p.stem for p in CHAPTERS]
 
 
@@ -60,10 +57,10 @@ def test_setup_cell_matches_config(path):
     assert len(cells) == 1, "exactly one cell must be tagged 'colab-setup'"
     assert "remove-cell" in cells[0].metadata["tags"], "the setup cell is hidden on the site"
     assert cells[0].source == setup_cell.render(), (
-        "setup cell is out of date: run `python tools/setup_cell.py --write`")
+        "setup cell is out of date: run `python -m tools.setup_cell --write`")
     first_code = next(c for c in notebook.cells if c.cell_type == "code")
     assert first_code is cells[0], "the setup cell must be the first code cell"
-    url, branch = setup_cell.repository()
+    url, branch = structure.repository()
     assert f'BOOK_REPOSITORY = "{url}"' in cells[0].source
     assert f'BOOK_BRANCH = "{branch}"' in cells[0].source
 

@@ -13,7 +13,6 @@ lacks the number (none committed, or a smoke or partial run) shows
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -21,9 +20,9 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
+from bench import report
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from bench import report  # noqa: E402
 
 RESULT = ROOT / "bench" / "results" / "bench.json"
 logger = logging.getLogger(__name__)

@@ -50,10 +50,7 @@ from pathlib import Path
 
 import nbformat
 
-if __package__:  # imported as tools.colab_edition (the tests)
-    from tools.make_assignments import student_version
-else:  # loaded by Sphinx from tools/ (_config.yml's local_extensions)
-    from make_assignments import student_version
+from tools.make_assignments import student_version
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = ROOT / "_build" / "colab"

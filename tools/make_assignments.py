@@ -1,6 +1,6 @@
 """Write student notebooks: the chapters without their solutions.
 
-    python tools/make_assignments.py [--out _build/assignments]
+    python -m tools.make_assignments [--out _build/assignments]
 
 For every chapter in ``chapters/``, everything between a ``{solution-start}``
 directive and its ``{solution-end}`` is removed (the explanation and the
@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from tools import structure
 
 ROOT = Path(__file__).resolve().parent.parent
 START = re.compile(r"^```\{solution-start\}.*?^```[ \t]*$\n?", re.M | re.S)
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "assignments")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    for path in structure.chapters():
         try:
             student = student_version(nbformat.read(path, as_version=4))
         except ValueError as error:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import nbformat
 
+from tools import structure
+
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^\s*Taught in chapter .*$", re.M)
 SHOWN = re.compile(r"```\{literalinclude\}\s+\.\./helpers/(\w+)\.py\s*\n(?:\s*:[\w-]+:.*\n)*?"
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="rewrite the docstrings' provenance lines")
     args = parser.parse_args(argv)
     helpers = importlib.import_module("helpers")
-    notebooks = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = structure.chapters()
     used, taught = survey(notebooks)
     found = problems(list(helpers.__all__), used, taught)
     stale = []

@@ -19,7 +19,6 @@ libraries (and the Keras backend) that the chapters recorded when they ran.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -66,7 +65,6 @@ class SummaryDirective(ReportDirective):
 
 
 def _metrics_folder() -> tuple[Path, bool]:
-    sys.path.insert(0, str(ROOT))
     from helpers.record import metrics_dir
     from helpers.repro import smoke_mode
 

@@ -7,8 +7,8 @@ fresh Colab runtime it clones the book's repository at the branch named in
 finds the clone the notebook lives in, or does nothing when ``helpers`` is
 installed.
 
-    python tools/setup_cell.py           # check: exit 1 if any notebook differs
-    python tools/setup_cell.py --write   # rewrite the cells from the template
+    python -m tools.setup_cell           # check: exit 1 if any notebook differs
+    python -m tools.setup_cell --write   # rewrite the cells from the template
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-import yaml
+
+from tools import structure
 
 ROOT = Path(__file__).resolve().parent.parent
 TAG = "colab-setup"
@@ -68,17 +69,8 @@ from helpers.book import prepare_runtime
 prepare_runtime()  # the Keras backend, quiet logs and thread counts, before any framework loads'''
 
 
-def repository() -> tuple[str, str]:
-    """The repository URL and branch from ``_config.yml``."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    repo = config.get("repository", {})
-    if not repo.get("url") or not repo.get("branch"):
-        raise ValueError("_config.yml must set repository.url and repository.branch")
-    return repo["url"].rstrip("/"), str(repo["branch"])
-
-
 def render() -> str:
-    url, branch = repository()
+    url, branch = structure.repository()
     return TEMPLATE.format(url=url, branch=branch)
 
 
@@ -87,7 +79,7 @@ def setup_cells(notebook) -> list:
 
 
 def chapter_notebooks() -> list[Path]:
-    return sorted((ROOT / "chapters").glob("*.ipynb"))
+    return structure.notebooks_on_disk()
 
 
 def main(argv: list[str] | None = None) -> int:
