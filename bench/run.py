@@ -95,7 +95,7 @@ def measure_gemm(keys: list[str]) -> dict:
 
 def environment(backend: str, metrics: Path | None = None) -> dict:
     """A child process's environment: this checkout first on the path, one Keras backend, quiet logs."""
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3",
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", RNN_BOOK_QUIET="1",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env.pop("RNN_BOOK_SMOKE", None)  # smoke or not is decided by --smoke alone
     if metrics is not None:

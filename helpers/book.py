@@ -13,6 +13,10 @@ A reader sees none of this; only cells tagged ``remove-cell`` use it.
   the glued numbers and a :class:`CellTimer`.
 * A hidden cell right after a training cell calls :meth:`Chapter.timing`,
   which records how long that visible cell took, for ``make bench``.
+* In an interactive session (Jupyter, Colab) a cell that runs for more than a
+  few seconds shows one line that counts its seconds, so a reader waiting
+  for a training cell sees that it is working. The build, the tests and the
+  benchmark set ``RNN_BOOK_QUIET=1``, and then nothing is shown.
 
 Used by every chapter, in hidden cells only.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -29,7 +34,10 @@ from .backend import use_keras_backend
 from .record import ChapterRecord
 from .repro import smoke_mode
 
-__all__ = ["CellTimer", "Chapter", "prepare_runtime", "start_chapter"]
+__all__ = ["QUIET_ENV", "CellTimer", "Chapter", "prepare_runtime", "show_progress", "start_chapter"]
+
+QUIET_ENV = "RNN_BOOK_QUIET"
+PROGRESS_AFTER = 3.0  # seconds a cell runs before its progress line appears
 
 # One thread per operation: the book's models multiply matrices of a few
 # thousand numbers, where coordinating threads costs more than it saves.
@@ -86,9 +94,10 @@ class CellTimer:
     training took without a timer in the reader's code.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, progress: bool = False) -> None:
         self.previous: float | None = None
         self._started: float | None = None
+        self._progress = _ProgressLine() if progress else None
         self._shell = _ipython()
         if self._shell is not None:
             for event, callback in (("pre_run_cell", self._pre), ("post_run_cell", self._post)):
@@ -99,10 +108,70 @@ class CellTimer:
 
     def _pre(self, info=None) -> None:
         self._started = time.perf_counter()
+        if self._progress is not None:
+            self._progress.start(self._started)
 
     def _post(self, result=None) -> None:
         if self._started is not None:
             self.previous = time.perf_counter() - self._started
+        if self._progress is not None:
+            self._progress.stop()
+
+
+class _ProgressLine:
+    """One output line, updated in place, counting the seconds of a long-running cell."""
+
+    def __init__(self, display=None, after: float = PROGRESS_AFTER, every: float = 1.0) -> None:
+        self._display = display
+        self._after, self._every = after, every
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.handle = None
+
+    def _show(self, text: str) -> None:
+        if self._display is not None:
+            self._display(text)
+            return
+        from IPython.display import Pretty, display
+
+        if self.handle is None:
+            self.handle = display(Pretty(text), display_id=True)
+        else:
+            self.handle.update(Pretty(text))
+
+    def start(self, started: float) -> None:
+        self.stop()
+        self._done = threading.Event()
+        self.handle = None
+
+        def count(done=self._done) -> None:
+            if done.wait(self._after):
+                return
+            while not done.is_set():
+                self._show(f"running ... {time.perf_counter() - started:.0f} s")
+                done.wait(self._every)
+            self._show(f"done in {time.perf_counter() - started:.0f} s")
+
+        self._thread = threading.Thread(target=count, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+
+
+def show_progress() -> bool:
+    """Whether long cells show a progress line: in a notebook kernel, unless ``RNN_BOOK_QUIET`` is set.
+
+    The build, the tests and the benchmark run the chapters in notebook
+    kernels too, so they say so with the variable rather than being detected.
+    """
+    if os.environ.get(QUIET_ENV, "").strip() not in ("", "0"):
+        return False
+    shell = _ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def _ipython():
@@ -149,4 +218,4 @@ def start_chapter(stem: str) -> Chapter:
     _exact_float32()
     use_book_style()
     smoke = smoke_mode()
-    return Chapter(stem, smoke, ChapterRecord(stem, smoke=smoke), CellTimer())
+    return Chapter(stem, smoke, ChapterRecord(stem, smoke=smoke), CellTimer(progress=show_progress()))

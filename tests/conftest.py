@@ -14,6 +14,8 @@ from helpers.backend import requested_backend
 # The test processes use the book's Keras backend (or $KERAS_BACKEND), fixed
 # before any test module imports Keras; notebook kernels inherit it.
 os.environ["KERAS_BACKEND"] = requested_backend()
+# No progress lines in the chapters' outputs (helpers/book.py): the kernels inherit it.
+os.environ["RNN_BOOK_QUIET"] = "1"
 
 RUN_ID = pytest.StashKey[str]()
 

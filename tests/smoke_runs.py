@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 from filelock import FileLock
 
-from tools import setup_cell, structure
+from tools import structure
 
 ROOT = structure.ROOT
 CHAPTERS = structure.chapters()

@@ -103,8 +103,9 @@ def discard_if_stale(build: Path, current: str) -> bool:
 
 
 def quiet_environment() -> dict:
-    """The build's environment: TensorFlow's C++ logs off (errors raised in Python still show)."""
-    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    """The build's environment: TensorFlow's C++ logs off (errors raised in Python still show), and
+    no progress lines from long cells in the published outputs (helpers/book.py)."""
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", RNN_BOOK_QUIET="1")
 
 
 def run_filtered(command: list[str], env: dict) -> int:
