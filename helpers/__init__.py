@@ -25,6 +25,7 @@ from .plots import plot_forecast, plot_losses
 from .repro import seed_everything, torch_device
 from .scaling import SeriesScaler
 from .scores import score_table
+from .sweep import fit_seeds, predict_seeds
 from .windows import Windows, make_windows, split_windows
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "direction_accuracy",
     "error_table",
     "ets_forecast",
+    "fit_seeds",
     "from_keras_simple_rnn",
     "holdout_windows",
     "lagged_rmse",
@@ -45,6 +47,7 @@ __all__ = [
     "naive_forecast",
     "plot_forecast",
     "plot_losses",
+    "predict_seeds",
     "rmse",
     "rnn_forward",
     "sarima_forecast",
