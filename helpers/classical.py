@@ -135,6 +135,8 @@ def sarima_forecast(
     are its dynamic prediction from that origin. See the module docstring for
     which target each row and column refers to. ``fit_kwargs`` go to
     ``SARIMAX.fit`` (for example ``{"maxiter": 200}`` when it did not converge).
+
+    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
     """
     for label, numbers, size in (("order", order, 3), ("seasonal_order", seasonal_order, 4)):
         if len(tuple(numbers)) != size or any(
@@ -205,6 +207,8 @@ def ets_forecast(
     season this is the forecast path, not the mean of the forecast
     distribution). See the module docstring for which target each row and
     column refers to. ``fit_kwargs`` go to ``ETSModel.fit``.
+
+    Taught in chapter 5; used in chapter 5.
     """
     if seasonal is not None:
         season = _whole_number(seasonal_periods, "seasonal_periods", 2)

@@ -210,6 +210,8 @@ def compare(
     different seed counts, a ``block`` below 1 or longer than the test
     points, too few ``resamples``, or ``level`` or ``min_agreement`` outside
     their ranges.
+
+    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
     """
     actual = _truth(truth)
     stack_a, deterministic_a = _forecast_stack(forecast_a, actual, "forecast_a")

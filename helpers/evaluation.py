@@ -119,7 +119,7 @@ def error_table(actual, forecasts: Mapping[str, object], *, baseline: str | None
     one) a third column gives each RMSE divided by the baseline's: below 1
     beats it.
 
-    Taught in chapter 3; used in chapters 3 and 4.
+    Taught in chapter 3; used in chapter 3.
     """
     if not isinstance(forecasts, Mapping) or not forecasts:
         raise ValueError("forecasts must be a non-empty mapping of name -> forecast values")

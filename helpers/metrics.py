@@ -54,7 +54,7 @@ def rmse(y_true, y_pred, *, per_step: bool = False):
 def mae(y_true, y_pred, *, per_step: bool = False):
     """Mean absolute error over all forecasts; with ``per_step`` one value per horizon column.
 
-    Taught in chapter 5; used in chapters 5 and 6.
+    Taught in chapter 5; used in chapter 5.
     """
     truth, pred = _pair(y_true, y_pred)
     if per_step:

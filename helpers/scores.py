@@ -43,6 +43,8 @@ def score_table(
     MAE scaled by the in-sample MAE of the (seasonal, for ``season > 1``)
     naive forecast on ``train_series``. Below 1, a relative score beats its
     reference.
+
+    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
     """
     if not isinstance(forecasts, Mapping) or not forecasts:
         raise ValueError("forecasts must be a non-empty mapping of name -> forecast")

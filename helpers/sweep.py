@@ -89,6 +89,8 @@ def fit_seeds(models: Sequence[keras.Model], x, y, *, epochs: int, batch_size: i
     are not computed, and ``compile``'s speed options (``steps_per_execution``,
     ``jit_compile``) do not apply, since the whole training is one compiled
     program anyway.
+
+    Taught in chapter 3; used in chapters 3, 5, 6 and 7.
     """
     models = _checked_models(models, compiled=True)
     x, y = _checked_pair(x, y, "x", "y")
@@ -111,6 +113,8 @@ def predict_seeds(models: Sequence[keras.Model], x, batch_size: int | None = Non
     ``batch_size=None`` predicts all of ``x`` in one call; a number splits it
     into chunks of that many windows (to bound memory). On other backends the
     models' own ``predict`` results are stacked.
+
+    Taught in chapter 3; used in chapters 3, 5, 6 and 7.
     """
     models = _checked_models(models, compiled=False)
     x = _checked_array(x, "x")
