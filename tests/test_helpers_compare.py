@@ -1,5 +1,6 @@
 """Tests for helpers.compare, on synthetic errors whose right verdict is known by construction."""
 
+import dataclasses
 import time
 
 import numpy as np
@@ -294,3 +295,36 @@ def test_seed_spread_needs_two_seeds(values):
 def test_seed_spread_refuses_nans_and_tables(values):
     with pytest.raises(ValueError, match="values"):
         seed_spread(values)
+
+
+def _broken(kind):
+    """compare with one part of its method taken out."""
+    import importlib
+
+    original = importlib.import_module("helpers.compare").compare
+
+    def broken(*args, **kwargs):
+        if kind == "no seed check":
+            kwargs["min_agreement"] = 1e-9
+        elif kind == "no blocks":
+            kwargs["block"] = 1
+        result = original(*args, **kwargs)
+        if kind == "sign flipped":
+            flipped = {"lower": "higher", "higher": "lower"}.get(result.verdict, result.verdict)
+            result = dataclasses.replace(result, verdict=flipped)
+        return result
+
+    return broken
+
+
+@pytest.mark.parametrize(("kind", "test"), [
+    ("no seed check", test_ensemble_better_but_half_the_seeds_worse_is_within_noise),
+    ("no blocks", test_autocorrelated_ties_need_blocks),
+    ("sign flipped", test_clearly_better_is_lower_and_swapped_is_higher),
+])
+def test_these_tests_fail_on_a_deliberately_broken_compare(monkeypatch, kind, test):
+    import sys
+
+    monkeypatch.setattr(sys.modules[__name__], "compare", _broken(kind))
+    with pytest.raises(AssertionError):
+        test()
