@@ -4,10 +4,11 @@
 code a reader sees. The chapters' bookkeeping (the record of their numbers,
 smoke mode, timings, the figure style) lives in :mod:`helpers.book` and
 :mod:`helpers.record` and is used only in cells hidden from the page. The
-modules no chapter teaches yet (``helpers.training``, ``helpers.backtest``,
-``helpers.intervals``) are imported from their modules.
+module no chapter teaches yet (``helpers.training``) is imported from its
+module.
 """
 
+from .backtest import backtest, expanding_blocks
 from .baselines import linear_ar_forecast, naive_forecast, seasonal_naive_forecast
 from .classical import ets_forecast, sarima_forecast
 from .compare import compare
@@ -19,6 +20,7 @@ from .evaluation import (
     holdout_windows,
     lagged_rmse,
 )
+from .intervals import conformal_interval, coverage
 from .metrics import mae, rmse
 from .numpy_rnn import from_keras_simple_rnn, rnn_forward, to_torch_rnn
 from .plots import plot_forecast, plot_losses
@@ -31,11 +33,15 @@ from .windows import Windows, make_windows, split_windows
 __all__ = [
     "SeriesScaler",
     "Windows",
+    "backtest",
     "change_correlation",
     "compare",
+    "conformal_interval",
+    "coverage",
     "direction_accuracy",
     "error_table",
     "ets_forecast",
+    "expanding_blocks",
     "fit_seeds",
     "from_keras_simple_rnn",
     "holdout_windows",

@@ -51,6 +51,8 @@ def expanding_blocks(length: int, *, first_origin: int, n_blocks: int, horizon: 
     ``origin .. end - horizon``, so each block holds at least one full
     forecast. ``min_train`` is the shortest history a fit needs (a network's
     window plus its validation part, say): an origin before it is refused.
+
+    Taught in chapter 8; used in chapter 8.
     """
     length, n_blocks = _count(length, "length"), _count(n_blocks, "n_blocks")
     horizon, min_train = _count(horizon, "horizon"), _count(min_train, "min_train")
@@ -77,6 +79,8 @@ def backtest(series, forecaster: Callable, blocks: list[tuple[int, int]], *, hor
     ``forecast``, ``truth`` and ``target_index`` (the row origins), like
     :func:`helpers.sarima_forecast` (wrap it, e.g. with ``functools.partial``,
     to fix its orders).
+
+    Taught in chapter 8; used in chapter 8.
     """
     values = as_series(series)
     horizon = _count(horizon, "horizon")

@@ -84,7 +84,7 @@ def linear_ar_forecast(x_train, y_train, x_test) -> np.ndarray:
     Returns shape ``(n_test,)`` for targets of shape ``(n,)`` and
     ``(n_test, horizon)`` for targets of shape ``(n, horizon)``.
 
-    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
+    Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
     train = _window_values(x_train, "x_train")
     test = _window_values(x_test, "x_test")

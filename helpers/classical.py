@@ -136,7 +136,7 @@ def sarima_forecast(
     which target each row and column refers to. ``fit_kwargs`` go to
     ``SARIMAX.fit`` (for example ``{"maxiter": 200}`` when it did not converge).
 
-    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
+    Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
     for label, numbers, size in (("order", order, 3), ("seasonal_order", seasonal_order, 4)):
         if len(tuple(numbers)) != size or any(

@@ -211,7 +211,7 @@ def compare(
     points, too few ``resamples``, or ``level`` or ``min_agreement`` outside
     their ranges.
 
-    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
+    Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
     actual = _truth(truth)
     stack_a, deterministic_a = _forecast_stack(forecast_a, actual, "forecast_a")

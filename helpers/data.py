@@ -87,7 +87,7 @@ def load_dataset(name: str, *, verify: bool = True) -> pd.DataFrame:
         ValueError: unknown name, missing file, checksum mismatch, or a file
             whose columns or values are not what the book expects.
 
-    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
+    Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
     if name not in DATASETS:
         known = ", ".join(sorted(DATASETS))

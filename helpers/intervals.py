@@ -38,6 +38,8 @@ def conformal_interval(forecast, residuals, level: float) -> tuple[np.ndarray, n
     ``forecast`` has shape (n,) or (n, horizon); ``residuals`` are validation
     errors (truth minus forecast) of shape (m,) or (m, horizon), one column per
     step ahead, so each horizon gets its own width.
+
+    Taught in chapter 8; used in chapter 8.
     """
     level = _level(level)
     point = np.asarray(forecast, dtype=float)
@@ -60,7 +62,10 @@ def conformal_interval(forecast, residuals, level: float) -> tuple[np.ndarray, n
 
 
 def coverage(truth, low, high) -> tuple[float, float]:
-    """The share of ``truth`` inside ``[low, high]`` and the interval's mean width."""
+    """The share of ``truth`` inside ``[low, high]`` and the interval's mean width.
+
+    Taught in chapter 8; used in chapter 8.
+    """
     truth, low, high = (np.asarray(a, dtype=float) for a in (truth, low, high))
     if not truth.shape == low.shape == high.shape:
         raise ValueError(f"truth, low and high must have one shape, got {truth.shape}, {low.shape}, "

@@ -43,7 +43,7 @@ def _pair(y_true, y_pred, names: tuple[str, str] = ("y_true", "y_pred")) -> tupl
 def rmse(y_true, y_pred, *, per_step: bool = False):
     """Root mean squared error over all forecasts; with ``per_step`` one value per horizon column.
 
-    Taught in chapter 5; used in chapters 5, 6 and 7.
+    Taught in chapter 5; used in chapters 5, 6, 7 and 8.
     """
     truth, pred = _pair(y_true, y_pred)
     if per_step:

@@ -44,7 +44,7 @@ def score_table(
     naive forecast on ``train_series``. Below 1, a relative score beats its
     reference.
 
-    Taught in chapter 3; used in chapters 3, 4, 5, 6 and 7.
+    Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
     if not isinstance(forecasts, Mapping) or not forecasts:
         raise ValueError("forecasts must be a non-empty mapping of name -> forecast")

@@ -72,7 +72,7 @@ def make_windows(series, lookback: int, horizon: int = 1, stride: int = 1) -> Wi
     non-overlapping scheme of chapter 7's article: windows start at 0,
     lookback, 2*lookback, ... and each predicts the value right after it.
 
-    Taught in chapter 5; used in chapters 5, 6 and 7.
+    Taught in chapter 5; used in chapters 5, 6, 7 and 8.
     """
     values = as_series(series)
     for label, number in (("lookback", lookback), ("horizon", horizon), ("stride", stride)):
