@@ -7,6 +7,7 @@ number next to what the article claimed. Used by every chapter.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
@@ -88,7 +89,7 @@ class ChapterRecord:
         _check_json(entry, f"metric {key!r}")
         self.metrics[key] = entry
         if glue:
-            _glue(key, value)
+            _glue(key, _plain(value))
         self._write()
 
     def experiment(
@@ -217,9 +218,24 @@ def _check_json(document, what: str) -> None:
         raise ValueError(f"{what} cannot be recorded as JSON: {error}") from None
 
 
+# What myst-nb's ``glue(name, value, display=False)`` attaches to a cell's output;
+# tests/test_helpers_record.py checks that the two stay the same.
+GLUE_MIME_PREFIX = "application/papermill.record/"
+
+
 def _glue(key: str, value) -> None:
-    try:
-        from myst_nb import glue
-    except ImportError:  # plain Jupyter or Colab: prose shows the role, numbers still print
+    """Glue ``value`` under ``key`` for myst-nb, as ``myst_nb.glue(..., display=False)`` does.
+
+    Importing ``myst_nb.glue`` pulls in nbformat and jsonschema, seconds per
+    kernel, so the same display bundle is built here from IPython alone. In
+    plain Jupyter or Colab (no myst-nb) nothing is glued: the numbers still print.
+    """
+    if importlib.util.find_spec("myst_nb") is None:
         return
-    glue(key, _plain(value), display=False)
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    bundle, metadata = format_display_data(_plain(value))
+    metadata["scrapbook"] = {"name": key, "mime_prefix": GLUE_MIME_PREFIX}
+    display({GLUE_MIME_PREFIX + mime: data for mime, data in bundle.items()}, raw=True,
+            metadata=metadata)

@@ -75,7 +75,7 @@ def fit_seeds(models: Sequence[keras.Model], x, y, *, epochs: int, batch_size: i
               restore_best_weights: bool = False) -> list[dict[str, list[float]]]:
     """Train compiled models of one architecture (one per seed) on ``(x, y)``; one history per model.
 
-    Build and compile each model right after ``keras.utils.set_random_seed``
+    Build and compile each model right after ``seed_everything``
     with its seed. All must have the same layers and weight shapes, the same
     loss and the same optimizer settings (each keeps its own optimizer
     state). Each returned history has ``"loss"`` per epoch and, with

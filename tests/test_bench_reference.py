@@ -37,8 +37,10 @@ from helpers import (  # noqa: E402
 )
 
 KEYS = sorted(EXPERIMENTS)
-# The first process trains two seeds of each of its experiments, the second one (the smoke default).
-GROUPS = ((KEYS[0::2], ["--seeds", "2"]), (KEYS[1::2], []))
+# The first process trains two seeds of each of its experiments, the two cheapest (the seed
+# loop is tested there); the second one seed of every other (the smoke default).
+TWO_SEEDS = ["goog_torch_article", "sunspots_article"]
+GROUPS = ((TWO_SEEDS, ["--seeds", "2"]), ([key for key in KEYS if key not in TWO_SEEDS], []))
 
 
 def assert_same(ours: np.ndarray, oracle: np.ndarray, what: str) -> None:

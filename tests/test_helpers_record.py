@@ -4,13 +4,13 @@ import json
 import platform
 import re
 import sys
-import types
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import helpers.record as record_module
 from helpers.record import METRICS_ENV, ChapterRecord, metrics_dir
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,11 +25,9 @@ def metrics_env(tmp_path, monkeypatch):
 
 @pytest.fixture
 def glued(monkeypatch):
-    """Replace myst_nb.glue with a recorder, whether or not myst_nb is installed."""
+    """Replace the glue call with a recorder, whether or not myst_nb is installed."""
     calls = []
-    fake = types.ModuleType("myst_nb")
-    fake.glue = lambda key, value, display=True: calls.append((key, value, display))
-    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    monkeypatch.setattr(record_module, "_glue", lambda key, value: calls.append((key, value, False)))
     return calls
 
 
@@ -116,6 +114,23 @@ def test_glue_is_optional(metrics_env, monkeypatch):
     record.add("x", 2.5)
     record.say("verdict", "worse")
     assert read(record.path)["metrics"]["x"]["value"] == 2.5
+
+
+@pytest.mark.parametrize("value", [0.0813, 12, "worse than naive", [1.5, 2.5]])
+def test_glue_emits_what_myst_nb_glue_emits(monkeypatch, value):
+    """The light glue and ``myst_nb.glue(..., display=False)`` display the same bundle."""
+    myst_glue = pytest.importorskip("myst_nb.ext.glue")
+    shown = []
+
+    def recorder(*objs, **kwargs):
+        shown.append((objs, kwargs))
+
+    monkeypatch.setattr(myst_glue, "ipy_display", recorder)
+    monkeypatch.setattr("IPython.display.display", recorder)
+    myst_glue.glue("key", value, display=False)
+    record_module._glue("key", value)
+    assert len(shown) == 2 and shown[0] == shown[1]
+    assert list(shown[0][0][0]) == [record_module.GLUE_MIME_PREFIX + "text/plain"]
 
 
 def test_say_glues_text_but_records_no_metric(metrics_env, glued):

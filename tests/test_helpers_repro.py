@@ -125,6 +125,32 @@ def test_seeding_does_not_import_frameworks():
     assert result.stdout.strip() == "[]"
 
 
+SEED_TWO_WAYS = """
+import sys, keras, numpy as np
+from helpers.repro import seed_everything
+def draws():
+    layer = keras.layers.Dense(4)
+    layer.build((None, 3))
+    return np.asarray(layer.kernel).tolist(), keras.random.uniform((2,)).tolist()
+seed_everything(11)
+book, imported = draws(), "tensorflow" in sys.modules
+keras.utils.set_random_seed(11)
+print(repr((book, imported, draws())))
+"""
+
+
+def test_seeding_keras_on_jax_does_not_import_tensorflow():
+    """Keras' own seeding imports TensorFlow only to seed it; the book's gives the same draws without."""
+    pytest.importorskip("jax")
+    result = subprocess.run(
+        [sys.executable, "-c", SEED_TWO_WAYS], cwd=REPO, capture_output=True, text=True,
+        check=True, env=dict(os.environ, KERAS_BACKEND="jax"),
+    )
+    book, imported_tf, keras_own = eval(result.stdout.strip().splitlines()[-1])
+    assert not imported_tf
+    assert book == keras_own
+
+
 @pytest.mark.parametrize(("available", "kind"), [(True, "cuda"), (False, "cpu")])
 def test_torch_device_follows_cuda_availability(monkeypatch, available, kind):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: available)
