@@ -1,11 +1,13 @@
-"""Every chapter executed once per test run, in smoke mode, as a fresh Colab runtime would.
+"""Every chapter's Colab edition executed once per test run, in smoke mode, as a fresh Colab runtime would.
 
-Each notebook runs top to bottom with papermill in smoke mode
+Each chapter runs as its Colab edition will (``colab_edition.runnable_edition``:
+the edition's code cells, whose set-up cell fetches the book at one commit),
+top to bottom with papermill in smoke mode
 (``RNN_BOOK_SMOKE=1`` in its environment), from a scratch directory outside the repository, with
 a fake ``google.colab`` module importable and the installed ``helpers``
 hidden. So the chapter's setup cell has to do what it does in Colab: clone the
 book (here from a local snapshot of this working tree, on the branch named in
-``_config.yml``) and put the clone on ``sys.path``.
+``_config.yml``, at the snapshot's commit) and put the clone on ``sys.path``.
 
 The executed copies land in ``_build/smoke/notebooks/`` and the numbers the
 chapters record in ``_build/smoke/metrics/``. ``test_notebooks.py`` checks each
@@ -33,7 +35,7 @@ from pathlib import Path
 import nbformat
 from filelock import FileLock
 
-from tools import structure
+from tools import colab_edition, structure
 
 ROOT = structure.ROOT
 CHAPTERS = structure.chapters()
@@ -67,8 +69,9 @@ papermill.execute_notebook(staged, executed, cwd=cwd, kernel_name="python3", pro
 """
 
 
-def snapshot_origin(origin: Path) -> Path:
-    """A git repository holding this working tree's helpers and data, on the configured branch."""
+def snapshot_origin(origin: Path) -> tuple[Path, str]:
+    """A git repository holding this working tree's helpers and data, on the configured branch,
+    and the commit that holds them."""
     for name in ("helpers", "data"):
         shutil.copytree(ROOT / name, origin / name, ignore=shutil.ignore_patterns("__pycache__"))
     _, branch = structure.repository()
@@ -76,11 +79,13 @@ def snapshot_origin(origin: Path) -> Path:
     subprocess.run([*git, "init", "-q", "-b", branch, str(origin)], check=True)
     subprocess.run([*git, "-C", str(origin), "add", "."], check=True)
     subprocess.run([*git, "-C", str(origin), "commit", "-q", "-m", "snapshot"], check=True)
-    return origin
+    commit = subprocess.run(["git", "-C", str(origin), "rev-parse", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    return origin, commit
 
 
-def execute(notebook: Path, origin: Path, scratch: Path) -> dict:
-    """Run one chapter in a simulated fresh Colab runtime; say what happened."""
+def execute(notebook: Path, origin: Path, commit: str, scratch: Path) -> dict:
+    """Run one chapter's edition, pinned to ``commit``, in a simulated fresh Colab runtime."""
     fake = scratch / "fake-colab" / "google" / "colab"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text('"""Stands in for Colab\'s module in the tests."""\n')
@@ -93,7 +98,7 @@ def execute(notebook: Path, origin: Path, scratch: Path) -> dict:
                RNN_BOOK_CLONE=str(clone), RNN_BOOK_METRICS=str(METRICS), RNN_BOOK_SMOKE="1")
     env.pop("RNN_BOOK_DATA", None)
 
-    source = nbformat.read(notebook, as_version=4)
+    source = colab_edition.runnable_edition(nbformat.read(notebook, as_version=4), commit=commit)
     source.cells.insert(0, nbformat.v4.new_code_cell(PRELUDE))
     source.cells.append(nbformat.v4.new_code_cell(EPILOGUE))
     staged = content / notebook.name
@@ -110,7 +115,7 @@ def execute(notebook: Path, origin: Path, scratch: Path) -> dict:
     # On failure, papermill's error (the cell and its traceback) is what to show.
     log = result.stderr[max(0, result.stderr.rfind("Traceback (most recent call last)")):]
     return {"returncode": result.returncode, "log": log[-8000:],
-            "executed": str(executed), "clone": str(clone), "seconds": seconds}
+            "executed": str(executed), "clone": str(clone), "seconds": seconds, "commit": commit}
 
 
 def run_once(run_id: str, stems: list[str], scratch: Path) -> dict[str, dict]:
@@ -125,10 +130,10 @@ def run_once(run_id: str, stems: list[str], scratch: Path) -> dict[str, dict]:
         shutil.rmtree(SMOKE, ignore_errors=True)
         NOTEBOOKS.mkdir(parents=True)
         METRICS.mkdir(parents=True)
-        origin = snapshot_origin(scratch / "origin")
+        origin, commit = snapshot_origin(scratch / "origin")
         notebooks = [n for n in CHAPTERS if n.stem in stems]
         with ThreadPoolExecutor(KERNELS) as pool:
-            runs = pool.map(lambda n: execute(n, origin, scratch / n.stem), notebooks)
+            runs = pool.map(lambda n: execute(n, origin, commit, scratch / n.stem), notebooks)
             chapters = {n.stem: run for n, run in zip(notebooks, runs, strict=True)}
         partial = RESULTS.with_suffix(".tmp")
         partial.write_text(json.dumps({"run": run_id, "chapters": chapters}, indent=2))
@@ -136,20 +141,27 @@ def run_once(run_id: str, stems: list[str], scratch: Path) -> dict[str, dict]:
         return chapters
 
 
-def as_published(notebook: Path, executed: Path) -> nbformat.NotebookNode:
-    """The chapter as the site shows it: the committed notebook with its executed outputs.
+def ran_code(executed: Path) -> list:
+    """The code cells of a chapter's run, without the test-only ones (prelude, epilogue,
+    papermill's injected parameters)."""
+    run = nbformat.read(executed, as_version=4)
+    return [c for c in run.cells[1:-1]
+            if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
 
-    The test-only cells of the run (prelude, epilogue, papermill's injected
-    parameters) are left out; everything else, metadata included, is the
-    committed notebook's own, so myst-nb's execution cache matches it.
+
+def as_published(notebook: Path, executed: Path, commit: str) -> nbformat.NotebookNode:
+    """The chapter as the site shows it: the committed notebook with its edition's outputs.
+
+    The run's code cells must be the edition's for ``commit``; everything
+    else, metadata included, is the committed notebook's own, so myst-nb's
+    execution cache matches it.
     """
     chapter = nbformat.read(notebook, as_version=4)
-    run = nbformat.read(executed, as_version=4)
-    ran = [c for c in run.cells[1:-1]
-           if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+    ran = ran_code(executed)
+    runnable = colab_edition.runnable_edition(chapter, commit=commit)
+    if [c.source for c in ran] != [c.source for c in runnable.cells if c.cell_type == "code"]:
+        raise ValueError(f"{executed} is not a run of {notebook}'s edition as it is now (edited since?)")
     code = [c for c in chapter.cells if c.cell_type == "code"]
-    if [c.source for c in ran] != [c.source for c in code]:
-        raise ValueError(f"{executed} is not a run of {notebook} as it is now (edited since?)")
     for cell, result in zip(code, ran, strict=True):
         cell.outputs = result.outputs
         cell.execution_count = result.execution_count

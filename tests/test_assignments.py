@@ -68,7 +68,10 @@ def test_student_self_checks_fail_until_answered(students, path):
     """Each self-check needs a name only the removed solution defined: a NameError until answered."""
     teacher = nbformat.read(path, as_version=4)
     student = nbformat.read(students / path.name, as_version=4)
-    checks = [c.source for c in student.cells if "self-check" in c.metadata.get("tags", [])]
+    folded = [c for c in student.cells if "self-check" in c.metadata.get("tags", [])]
+    assert all(c.source.startswith(make_assignments.CHECK_TITLE + "\n") and c.metadata["cellView"] == "form"
+               and c.metadata["jupyter"]["source_hidden"] for c in folded), "a self-check is not folded"
+    checks = [make_assignments.unfolded(c.source) for c in folded]
     assert checks == [c.source for c in teacher.cells if "self-check" in c.metadata.get("tags", [])]
     answers = [c for c in student.cells if "answer" in c.metadata.get("tags", [])]
     assert len(answers) == teacher_exercises(teacher)
@@ -79,6 +82,32 @@ def test_student_self_checks_fail_until_answered(students, path):
     for check in checks:
         missing = (used_names(check) & defined_by_solutions) - defined_in_student
         assert missing, f"this self-check would pass without an answer:\n{check}"
+
+
+# A self-check may say by how much an answer is off (these names), or which case of a loop
+# failed, but never what the answer should be.
+DISCREPANCIES = {"error", "check"}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_self_checks_print_correct_and_never_the_expected_answer(path):
+    cells = [c.source for c in nbformat.read(path, as_version=4).cells
+             if "self-check" in c.metadata.get("tags", [])]
+    assert cells, "the chapter has no self-check"
+    for source in cells:
+        tree = ast.parse(source)
+        loops = {n.id for node in ast.walk(tree) if isinstance(node, ast.For)
+                 for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                assert [ast.literal_eval(a) for a in node.args] == ["correct"], (
+                    f"a self-check prints something else than 'correct':\n{source}")
+            if isinstance(node, ast.Assert) and node.msg is not None:
+                shown = {n.id for value in ast.walk(node.msg) if isinstance(value, ast.FormattedValue)
+                         for n in ast.walk(value.value) if isinstance(n, ast.Name)}
+                assert shown <= loops | DISCREPANCIES, (
+                    f"a self-check's message shows {sorted(shown - loops - DISCREPANCIES)}, which may "
+                    f"give the answer away:\n{source}")
 
 
 def teacher_exercises(notebook) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
-from smoke_runs import CHAPTERS, METRICS, SMOKE, as_published
+from smoke_runs import CHAPTERS, METRICS, SMOKE, as_published, ran_code
 
 from tools import structure
 
@@ -37,7 +37,7 @@ def site(chapter_runs):
     cache = get_cache(str(OUTPUT / "_build" / ".jupyter_cache"))
     for notebook in CHAPTERS:
         run = chapter_runs[notebook.stem]
-        bundle = CacheBundleIn(as_published(notebook, Path(run["executed"])), str(notebook),
+        bundle = CacheBundleIn(as_published(notebook, Path(run["executed"]), run["commit"]), str(notebook),
                                data={"execution_seconds": run["seconds"]})
         cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
     env = dict(os.environ, RNN_BOOK_SMOKE="1", RNN_BOOK_METRICS=str(METRICS))
@@ -207,7 +207,7 @@ def test_the_edition_reads_like_the_page(site, editions, notebook):
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_the_edition_is_plain_markdown_around_the_sources_code(editions, notebook):
-    """No MyST left; every code cell is the source's (Colab's run of the source is the edition's)."""
+    """No MyST left; every code cell is the source's, so the site's numbers come from the same code."""
     import nbformat
 
     from tools import colab_edition
@@ -235,10 +235,24 @@ def test_the_edition_is_plain_markdown_around_the_sources_code(editions, noteboo
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_the_colab_simulation_ran_the_published_edition(chapter_runs, editions, notebook):
+    """The smoke run that the page was built from executed the edition's code cells, cell for cell."""
+    run = chapter_runs[notebook.stem]
+    ran = [c.source for c in ran_code(Path(run["executed"]))]
+    published = [c.source for c in editions[notebook.stem].cells if c.cell_type == "code"]
+    assert sum(f'BOOK_COMMIT = "{run["commit"]}"' in text for text in ran) == 1, "the run was not pinned"
+
+    def unpinned(texts):  # the run is pinned to the test's snapshot, the edition to HEAD
+        return [re.sub(r'BOOK_COMMIT = "[^"]*"', 'BOOK_COMMIT = "…"', text) for text in texts]
+
+    assert unpinned(ran) == unpinned(published)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_the_student_edition_has_answer_cells_instead_of_solutions(editions, notebook):
     import nbformat
 
-    from tools import colab_edition
+    from tools import colab_edition, make_assignments
 
     path = OUTPUT / "_build" / "colab" / "student" / "chapters" / notebook.name
     student = nbformat.read(path, as_version=4)
@@ -251,7 +265,8 @@ def test_the_student_edition_has_answer_cells_instead_of_solutions(editions, not
     assert not [c for c in student.cells if "solution" in c.metadata.get("tags", [])]
     assert "Solution to Exercise" not in "\n".join(c.source for c in student.cells)
     assert "Solution to Exercise" in "\n".join(c.source for c in editions[notebook.stem].cells)
-    checks = [c.source for c in student.cells if "self-check" in c.metadata.get("tags", [])]
+    checks = [make_assignments.unfolded(c.source) for c in student.cells
+              if "self-check" in c.metadata.get("tags", []) and c.metadata.get("cellView") == "form"]
     assert checks == [c.source for c in teacher.cells if "self-check" in c.metadata.get("tags", [])]
     for cell in student.cells:
         if cell.cell_type == "markdown":

@@ -146,6 +146,18 @@ def test_an_edition_keeps_the_code_folds_the_hidden_cells_and_notes_its_provenan
     assert source.cells[1].source == setup_cell.render(), "the executed notebook is left as it was"
 
 
+def test_the_runnable_edition_has_the_editions_code_before_any_run():
+    """What the tests' Colab simulation runs: the edition's code cells, the source's Markdown."""
+    source = notebook()
+    runnable = ce.runnable_edition(source, commit="0123456789abcdef")
+    edition = ce.edition(source, context(), commit="0123456789abcdef", note="n")
+    code = [(c.source, c.metadata.get("cellView")) for c in runnable.cells if c.cell_type == "code"]
+    assert code == [(c.source, c.metadata.get("cellView")) for c in edition.cells if c.cell_type == "code"]
+    assert [c.source for c in runnable.cells if c.cell_type == "markdown"] == [
+        c.source for c in source.cells if c.cell_type == "markdown"]
+    assert source.cells[1].source == setup_cell.render(), "the source is left as it was"
+
+
 def test_a_markdown_error_names_the_chapter_and_the_cell():
     source = notebook()
     source.cells[0].source = "{glue:text}`nope`"

@@ -381,13 +381,46 @@ def _form(cell, title: str, *, keep_outputs: bool):
     return cell
 
 
+def edition_code_cell(cell, commit: str):
+    """What the edition makes of a code cell (changed in place and returned).
+
+    The set-up cell fetches the book at ``commit`` and, like the cells the site
+    hides, becomes a collapsed form cell without outputs; a cell whose input the
+    site folds becomes a form cell that keeps its outputs; any other is unchanged.
+    """
+    tags = cell.metadata.get("tags", [])
+    if SETUP_TAG in tags:
+        cell.source = pinned_setup(cell.source, commit)
+        return _form(cell, FORM_SETUP, keep_outputs=False)
+    if HIDDEN_TAG in tags:
+        return _form(cell, FORM_HIDDEN, keep_outputs=False)
+    if "hide-input" in tags:
+        return _form(cell, FORM_CODE, keep_outputs=True)
+    return cell
+
+
+def runnable_edition(source, *, commit: str):
+    """A chapter's source notebook with the code cells its edition will have, before any run.
+
+    The edition itself needs the executed notebook (its Markdown holds the
+    computed numbers), but its code does not: these are exactly the code cells
+    :func:`edition` writes for ``commit``. The tests' Colab simulation runs this
+    notebook, and the site is built from that run, so what Colab users run is
+    what was tested, and no chapter runs a third time. The Markdown cells are
+    the source's; they do not execute.
+    """
+    notebook = copy.deepcopy(source)
+    notebook.cells = [edition_code_cell(cell, commit) if cell.cell_type == "code" else cell
+                      for cell in notebook.cells]
+    return notebook
+
+
 def edition(executed, ctx: Context, *, commit: str, note: str):
     """The Colab edition of one executed chapter notebook (a new notebook; ``executed`` is unchanged)."""
     notebook = copy.deepcopy(executed)
     cells = [nbformat.v4.new_markdown_cell(note)]
     for index, cell in enumerate(notebook.cells):
         where = f"{ctx.docname}, cell {index}"
-        tags = cell.metadata.get("tags", [])
         if cell.cell_type == "markdown":
             try:
                 cell.source = convert_markdown(cell.source, ctx)
@@ -404,15 +437,7 @@ def edition(executed, ctx: Context, *, commit: str, note: str):
             continue
         cell.outputs = [o for o in cell.get("outputs", []) if not _is_glue_output(o)
                         and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-        if SETUP_TAG in tags:
-            cell.source = pinned_setup(cell.source, commit)
-            cells.append(_form(cell, FORM_SETUP, keep_outputs=False))
-        elif HIDDEN_TAG in tags:
-            cells.append(_form(cell, FORM_HIDDEN, keep_outputs=False))
-        elif "hide-input" in tags:
-            cells.append(_form(cell, FORM_CODE, keep_outputs=True))
-        else:
-            cells.append(cell)
+        cells.append(edition_code_cell(cell, commit))
     notebook.cells = cells
     notebook.metadata["colab"] = {"provenance": [], "toc_visible": True}
     notebook.metadata.pop("papermill", None)

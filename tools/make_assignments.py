@@ -6,7 +6,10 @@ For every chapter in ``chapters/``, everything between a ``{solution-start}``
 directive and its ``{solution-end}`` is removed (the explanation and the
 solution code cells alike), and an empty answer cell takes its place. The
 exercise text and the self-check cells stay, so a student's answer is checked
-by the same asserts that the teacher's solution passes. Outputs are cleared.
+by the same asserts that the teacher's solution passes; each self-check is
+folded (a Colab form cell, its input collapsed in JupyterLab) so that its code,
+which computes the expected answer, is out of sight until opened. Outputs are
+cleared.
 A notebook that uses a plain ``{solution}`` directive is refused rather than
 copied with its solution in it.
 """
@@ -27,6 +30,8 @@ START = re.compile(r"^```\{solution-start\}.*?^```[ \t]*$\n?", re.M | re.S)
 END = re.compile(r"^```\{solution-end\}.*?^```[ \t]*$\n?", re.M | re.S)
 PLAIN = re.compile(r"\{solution\}")
 ANSWER = "# Your answer here: the self-check cell below tests it.\n"
+CHECK_TAG = "self-check"
+CHECK_TITLE = "#@title Self-check: run it after your answer (it prints correct, or says what is wrong)"
 
 
 def student_version(notebook):
@@ -41,7 +46,8 @@ def student_version(notebook):
         if not inside:
             start = START.search(text) if cell.cell_type == "markdown" else None
             if start is None:
-                student.cells.append(_cleared(cell))
+                student.cells.append(_folded(_cleared(cell)) if CHECK_TAG in cell.metadata.get(
+                    "tags", []) else _cleared(cell))
                 continue
             before = text[: start.start()].rstrip()
             if before:
@@ -58,6 +64,19 @@ def student_version(notebook):
     if inside:
         raise ValueError("a {solution-start} has no matching {solution-end}")
     return student
+
+
+def _folded(cell):
+    """A self-check with its code out of sight: Colab's form cell, JupyterLab's collapsed input."""
+    cell.source = f"{CHECK_TITLE}\n{cell.source}"
+    cell.metadata["cellView"] = "form"
+    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    return cell
+
+
+def unfolded(source: str) -> str:
+    """A folded self-check's own code (the source without the form title)."""
+    return source.removeprefix(f"{CHECK_TITLE}\n")
 
 
 def _cleared(cell):
