@@ -32,13 +32,14 @@ HTML := _build/html
 JAX_CACHE := JAX_COMPILATION_CACHE_DIR=$(CURDIR)/_build/jax-cache JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0.2
 PYTEST := RNN_BOOK_SMOKE=1 $(JAX_CACHE) $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
-.PHONY: help setup lock lab vendor book test lint assignments bench bench-build \
+.PHONY: help setup lock lab vendor book test lint screenshots assignments bench bench-build \
 	test-newest test-colab test-tf clean
 
 help:
 	@echo "make book   build the website into $(HTML) (full fidelity, cached)"
 	@echo "make test   lint, unit tests, every notebook in smoke mode, site build"
 	@echo "make lab    open JupyterLab on the chapters"
+	@echo "make screenshots  the browser test, saving every page at 1280 and 390 px in _build/screenshots"
 	@echo "make lock   regenerate $(LOCK) from requirements.txt (UPGRADE=1: newest releases)"
 	@echo "make assignments  student notebooks without solutions in _build/assignments (builds the book)"
 	@echo "make bench  the book's training against the articles' own code, every backend (_build/bench)"
@@ -104,6 +105,12 @@ lint: $(STAMP)
 # nbval-lax, as a reader runs a clone in Jupyter (chapters/).
 test: lint vendor
 	$(PYTEST) --nbval-lax --nbval-current-env tests chapters
+
+# The browser test again, saving full-page screenshots of every page at 1280 and
+# 390 px to _build/screenshots (make test skips them: they take half its browser time).
+screenshots: lint vendor
+	RNN_BOOK_SCREENSHOTS=1 $(PYTEST) tests/test_book_build.py -k "reads_offline"
+	@echo "Screenshots: _build/screenshots"
 
 # The student editions that `make book` writes (tools/colab_edition.py): plain
 # Markdown with the book's numbers, solutions replaced by answer cells. The full

@@ -288,6 +288,9 @@ def test_the_download_button_hands_out_the_edition(site, editions):
 
 CHROMIUM = Path(os.environ.get("RNN_BOOK_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+# Full-page screenshots of every page at both widths, for a person to look at (`make screenshots`,
+# and the GitHub workflow's artifact): about half of the browser test's time, so only on request.
+TAKE_SCREENSHOTS = os.environ.get("RNN_BOOK_SCREENSHOTS", "") == "1"
 WIDTHS = (1280, 390)  # a laptop and a phone
 # Elements allowed to scroll sideways: code (kept to 88 columns), display math, and cell
 # outputs (a wide DataFrame scrolls inside its output area).
@@ -330,10 +333,10 @@ def browser(site):
         chromium.close()
 
 
-def open_page(page, base, name):
+def open_page(page, base, name, *, typeset=True):
     response = page.goto(base + name + ".html", wait_until="load")
     assert response is not None and response.ok, f"{name}.html did not load"
-    if page.locator("script[src*='mathjax']").count():  # Sphinx loads it only where there is math
+    if typeset and page.locator("script[src*='mathjax']").count():  # Sphinx loads it only where there is math
         page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.evaluate("MathJax.startup.promise")
 
@@ -375,8 +378,9 @@ def test_page_reads_offline_at_every_width(browser, name, width):
     assert wide <= 1, f"{name} scrolls sideways by {wide} px at {width} px"
     if notebook_chapter:
         assert page.locator("img").count() > 0, f"no figures on {name}"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}-{width}.png"), full_page=True)
+    if TAKE_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}-{width}.png"), full_page=True)
     assert not blocked, f"pages asked for the network: {sorted(set(blocked))[:5]}"
 
 
@@ -397,7 +401,7 @@ def test_the_report_fits_a_phone(browser):
 def test_colab_link_and_folded_solutions(browser, notebook):
     pages, base, _ = browser
     page = pages[1280]
-    open_page(page, base, f"chapters/{notebook.stem}")
+    open_page(page, base, f"chapters/{notebook.stem}", typeset=False)  # links and toggles only
     owner_repo = structure.repository()[0].removeprefix("https://github.com/")
     hrefs = page.eval_on_selector_all(
         "a[href^='https://colab.research.google.com/']", "links => links.map(a => a.href)")
