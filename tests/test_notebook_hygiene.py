@@ -65,6 +65,30 @@ def test_setup_cell_matches_config(path):
     assert f'BOOK_BRANCH = "{branch}"' in cells[0].source
 
 
+IMPORT_LINES = 12  # the visible import cell: about a dozen lines
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_the_import_cell_is_short_and_helpers_arrive_where_used(path):
+    """A chapter imports its libraries up front; each helper is imported by the cell that first uses it."""
+    notebook = nbformat.read(path, as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    imports = code[1]  # after the set-up cell
+    assert all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in ast.parse(imports.source).body), (
+        "the cell after the set-up cell holds the chapter's imports only")
+    lines = len(imports.source.strip().splitlines())
+    assert lines <= IMPORT_LINES, f"the import cell has {lines} lines (at most {IMPORT_LINES})"
+    seen: set[str] = set()
+    for index, cell in enumerate(code):
+        tree = ast.parse(cell.source)
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "helpers":
+                seen.update(alias.asname or alias.name for alias in node.names)
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        exported = used & set(__import__("helpers").__all__) - seen
+        assert not exported, f"code cell {index} uses {sorted(exported)} before importing it"
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=ids)
 def test_exercises_have_solutions_and_self_checks(path):
     notebook = nbformat.read(path, as_version=4)
