@@ -57,7 +57,7 @@ def assert_windows(prepared: R.Prepared, train: Windows, test: Windows) -> None:
 
 
 def assert_scaler(ours, oracle: SeriesScaler) -> None:
-    theirs = oracle._scaler
+    theirs = oracle.scaler_
     assert ours.feature_range == theirs.feature_range
     for name in ("data_min_", "data_max_", "scale_", "min_"):
         assert_same(getattr(ours, name), getattr(theirs, name), f"scaler {name}")

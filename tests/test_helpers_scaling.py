@@ -61,7 +61,8 @@ def test_training_range_maps_to_feature_range():
     scaled = scaler.transform(TRAIN)
     assert scaled.min() == pytest.approx(0.0, abs=1e-12)
     assert scaled.max() == pytest.approx(1.0, abs=1e-12)
-    assert scaler.data_range == pytest.approx(TRAIN.max() - TRAIN.min())
+    assert scaler.data_range_ == pytest.approx(TRAIN.max() - TRAIN.min())
+    assert (scaler.data_min_, scaler.data_max_) == (TRAIN.min(), TRAIN.max())
 
 
 def test_values_outside_training_range_are_not_clipped():
@@ -73,22 +74,26 @@ def test_values_outside_training_range_are_not_clipped():
     assert scaled.min() < 0.0 or scaled.max() > 1.0  # fitted on a narrower range
 
 
-def test_fit_returns_the_scaler_and_marks_it_fitted():
-    scaler = SeriesScaler()
-    assert scaler.fitted is False
+def test_follows_scikit_learns_estimator_conventions():
+    """The constructor stores its argument; fit returns the scaler; fitted attributes end in _."""
+    from sklearn.base import clone
+
+    scaler = SeriesScaler(feature_range=(-1.0, 1.0))
+    assert vars(scaler) == {"feature_range": (-1.0, 1.0)}
     assert scaler.fit(TRAIN) is scaler
-    assert scaler.fitted is True
+    learned = set(vars(scaler)) - {"feature_range"}
+    assert learned == {"scaler_", "data_min_", "data_max_", "data_range_"}
+    assert vars(clone(scaler)) == {"feature_range": (-1.0, 1.0)}  # sklearn can clone it
 
 
 @pytest.mark.parametrize("method", ["transform", "inverse_transform"])
 def test_unfitted_scaler_is_refused(method):
-    with pytest.raises(ValueError, match="not fitted yet; call fit"):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="not fitted"):
         getattr(SeriesScaler(), method)([1.0, 2.0])
-
-
-def test_unfitted_data_range_is_refused():
-    with pytest.raises(ValueError, match="not fitted yet"):
-        _ = SeriesScaler().data_range
+    with pytest.raises(AttributeError):
+        _ = SeriesScaler().data_range_
 
 
 def test_constant_training_series_is_refused():
@@ -99,7 +104,7 @@ def test_constant_training_series_is_refused():
 @pytest.mark.parametrize("feature_range", [(1.0, 0.0), (0.5, 0.5), (0.0, float("nan"))])
 def test_bad_feature_range_is_refused(feature_range):
     with pytest.raises(ValueError, match=r"feature_range must be \(low, high\) with low < high"):
-        SeriesScaler(feature_range)
+        SeriesScaler(feature_range).fit(TRAIN)
 
 
 def test_fit_refuses_bad_training_series():
