@@ -90,6 +90,17 @@ def test_the_import_cell_is_short_and_helpers_arrive_where_used(path):
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_a_chapter_reads_no_other_chapters_output(path):
+    """A chapter computes what it compares with, so it says the same whatever ran before it."""
+    notebook = nbformat.read(path, as_version=4)
+    forbidden = ("metrics_dir", "RNN_BOOK_METRICS", "_build", "json.load", "read_text")
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            found = [word for word in forbidden if word in cell.source]
+            assert not found, f"code cell {index} reads build output ({found})"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
 def test_exercises_have_solutions_and_self_checks(path):
     notebook = nbformat.read(path, as_version=4)
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
