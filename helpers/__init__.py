@@ -3,9 +3,7 @@
 ``from helpers import ...`` gives exactly what the chapters import in the
 code a reader sees. The chapters' bookkeeping (the record of their numbers,
 smoke mode, timings, the figure style) lives in :mod:`helpers.book` and
-:mod:`helpers.record` and is used only in cells hidden from the page. The
-module no chapter teaches yet (``helpers.training``) is imported from its
-module.
+:mod:`helpers.record` and is used only in cells hidden from the page.
 """
 
 from .backtest import backtest, expanding_blocks
@@ -28,6 +26,7 @@ from .repro import seed_everything, torch_device
 from .scaling import SeriesScaler
 from .scores import score_table
 from .sweep import fit_seeds, predict_seeds
+from .training import train_seeds
 from .windows import Windows, make_windows, split_windows
 
 __all__ = [
@@ -63,4 +62,5 @@ __all__ = [
     "split_windows",
     "to_torch_rnn",
     "torch_device",
+    "train_seeds",
 ]

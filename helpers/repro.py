@@ -42,7 +42,7 @@ def seed_everything(seed: int) -> None:
     installed, to seed it even on the JAX backend (seconds per kernel), so
     TensorFlow is seeded only when it is the backend or already imported.
 
-    Taught in chapter 1; used in chapters 1, 2, 3, 4, 5, 6, 7 and 8.
+    Taught in chapter 1; used in chapters 1, 2, 3, 4, 5, 6 and 7.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be an integer from 0 to 2**32 - 1, got {seed!r}")

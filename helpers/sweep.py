@@ -90,7 +90,7 @@ def fit_seeds(models: Sequence[keras.Model], x, y, *, epochs: int, batch_size: i
     ``jit_compile``) do not apply, since the whole training is one compiled
     program anyway.
 
-    Taught in chapter 3; used in chapters 3, 5, 6, 7 and 8.
+    Taught in chapter 3; used in chapter 3.
     """
     models = _checked_models(models, compiled=True)
     x, y = _checked_pair(x, y, "x", "y")
@@ -114,7 +114,7 @@ def predict_seeds(models: Sequence[keras.Model], x, batch_size: int | None = Non
     into chunks of that many windows (to bound memory). On other backends the
     models' own ``predict`` results are stacked.
 
-    Taught in chapter 3; used in chapters 3, 5, 6, 7 and 8.
+    Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
     models = _checked_models(models, compiled=False)
     x = _checked_array(x, "x")

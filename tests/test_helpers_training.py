@@ -1,4 +1,4 @@
-"""train / train_seeds / predict: seeding, building and fitting as the chapters do it."""
+"""train_seeds: seeding, building and fitting as the chapters do it, against its oracle."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from helpers.sweep import fit_seeds
-from helpers.training import Trained, predict, train, train_seeds
+from helpers.training import train_seeds
 
 
 def build() -> keras.Model:
@@ -23,41 +23,39 @@ def data():
     return x, x[:, -1, :] * 0.5
 
 
+def weights(models):
+    return [w for model in models for w in model.get_weights()]
+
+
 def test_each_seed_starts_from_its_own_weights(data):
     x, y = data
-    runs = train_seeds(build, x, y, seeds=[3, 4], epochs=2, batch_size=8)
-    assert [r.seed for r in runs] == [3, 4] and all(isinstance(r, Trained) for r in runs)
-    assert all(len(r.history["loss"]) == 2 for r in runs)
-    first, second = (r.model.get_weights()[0] for r in runs)
-    assert not np.allclose(first, second)
-    # The same seeds again: the same weights.
-    again = train_seeds(build, x, y, seeds=[3, 4], epochs=2, batch_size=8)
-    for a, b in zip(runs, again, strict=True):
-        for wa, wb in zip(a.model.get_weights(), b.model.get_weights(), strict=True):
-            np.testing.assert_array_equal(wa, wb)
+    models, histories = train_seeds(build, x, y, seeds=[3, 4], epochs=2, batch_size=8)
+    assert len(models) == 2 and all(len(h["loss"]) == 2 for h in histories)
+    assert not np.allclose(models[0].get_weights()[0], models[1].get_weights()[0])
+    again, _ = train_seeds(build, x, y, seeds=[3, 4], epochs=2, batch_size=8)
+    for a, b in zip(weights(models), weights(again), strict=True):
+        np.testing.assert_array_equal(a, b)  # the same seeds again: the same weights
 
 
-def test_train_seeds_is_seeding_then_fit_seeds(data):
-    """The oracle: build each model right after keras' own seeding, then fit_seeds."""
+@pytest.mark.parametrize("shuffle_seed", [0, 11])
+def test_train_seeds_is_seeding_then_fit_seeds(data, shuffle_seed):
+    """The oracle: build each model right after Keras' own seeding, then fit_seeds."""
     x, y = data
-    runs = train_seeds(build, x, y, seeds=[5, 6], epochs=3, batch_size=8)
-    models = []
+    models, histories = train_seeds(build, x, y, seeds=[5, 6], epochs=3, batch_size=8,
+                                    shuffle_seed=shuffle_seed)
+    expected = []
     for seed in (5, 6):
         keras.utils.set_random_seed(seed)
-        models.append(build())
-    fit_seeds(models, x, y, epochs=3, batch_size=8)
-    for run, model in zip(runs, models, strict=True):
-        for got, want in zip(run.model.get_weights(), model.get_weights(), strict=True):
-            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+        expected.append(build())
+    expected_histories = fit_seeds(expected, x, y, epochs=3, batch_size=8, shuffle_seed=shuffle_seed)
+    for got, want in zip(weights(models), weights(expected), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose([h["loss"] for h in histories], [h["loss"] for h in expected_histories],
+                               rtol=1e-6)
 
 
-def test_train_is_one_seed_and_predict_keeps_the_shapes(data):
+def test_early_stopping_is_passed_through(data):
     x, y = data
-    run = train(build, x, y, seed=7, epochs=1, batch_size=16)
-    assert run.seed == 7
-    one = predict(run, x)
-    assert one.shape == (40, 1)
-    np.testing.assert_allclose(one, run.model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(predict(run.model, x), one)
-    both = predict([run, train(build, x, y, seed=8, epochs=1, batch_size=16)], x)
-    assert both.shape == (2, 40, 1)
+    _, histories = train_seeds(build, x, y, seeds=[1, 2], epochs=3, batch_size=8,
+                               validation_data=(x[:10], -y[:10]), restore_best_weights=True)
+    assert all(len(h["val_loss"]) == 3 for h in histories)
