@@ -75,11 +75,14 @@ def holdout_windows(
     *,
     train_fraction: float = 0.8,
     feature_range: tuple[float, float] = (-1.0, 1.0),
+    scaling: str = "minmax",
 ) -> Holdout:
     """Chronological hold-out for one-step forecasts with windows of ``lookback`` points.
 
     The first ``int(len(series) * train_fraction)`` points are the training
-    part; the scaler (min-max to ``feature_range``) is fitted on them alone.
+    part; the scaler (min-max to ``feature_range``, or with
+    ``scaling="standard"`` the training mean and standard deviation) is
+    fitted on them alone.
     Raises ``ValueError`` for a series with NaNs or of the wrong rank, a
     ``train_fraction`` outside (0, 1), or a training part too short to hold
     one window and its target.
@@ -96,7 +99,7 @@ def holdout_windows(
             f"{values.size}), but a window of {lookback} points and its target need "
             f"at least {lookback + 1}"
         )
-    scaler = SeriesScaler(feature_range).fit(values[:n_train])
+    scaler = SeriesScaler(feature_range, method=scaling).fit(values[:n_train])
     scaled = scaler.transform(values).astype(np.float32)
     train, test = split_windows(make_windows(scaled, lookback), n_train)
     return Holdout(values, n_train, scaler, scaled, train, test)

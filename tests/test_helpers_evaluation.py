@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy.stats import pearsonr
 from sklearn.metrics import mean_absolute_error, mean_squared_error
-from sklearn.preprocessing import MinMaxScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from helpers.evaluation import (
     Holdout,
@@ -64,6 +64,18 @@ def test_holdout_feature_range_and_to_units_round_trip():
     np.testing.assert_allclose(split.to_units(scaled_targets), expected, rtol=1e-6)
     np.testing.assert_allclose(split.to_units(scaled_targets[:, 0]), split.test_actual, rtol=1e-5)
     assert split.to_units(scaled_targets).shape == (scaled_targets.shape[0],)
+
+
+def test_holdout_standard_scaling_uses_training_statistics_only():
+    split = holdout_windows(PRICES, 5, scaling="standard")
+    train = PRICES[: split.n_train]
+    oracle = StandardScaler().fit(train[:, None])
+    np.testing.assert_allclose(
+        split.scaled, oracle.transform(PRICES[:, None])[:, 0], rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(split.to_units(split.test.y), split.test_actual, rtol=1e-5)
+    with pytest.raises(ValueError, match="method must be"):
+        holdout_windows(PRICES, 5, scaling="log")
 
 
 def test_holdout_accepts_a_pandas_series_and_float32():

@@ -75,15 +75,17 @@ def test_values_outside_training_range_are_not_clipped():
 
 
 def test_follows_scikit_learns_estimator_conventions():
-    """The constructor stores its argument; fit returns the scaler; fitted attributes end in _."""
+    """The constructor stores its arguments; fit returns the scaler; fitted attributes end in _."""
     from sklearn.base import clone
 
+    arguments = {"feature_range": (-1.0, 1.0), "method": "minmax"}
     scaler = SeriesScaler(feature_range=(-1.0, 1.0))
-    assert vars(scaler) == {"feature_range": (-1.0, 1.0)}
+    assert vars(scaler) == arguments
     assert scaler.fit(TRAIN) is scaler
-    learned = set(vars(scaler)) - {"feature_range"}
-    assert learned == {"scaler_", "data_min_", "data_max_", "data_range_"}
-    assert vars(clone(scaler)) == {"feature_range": (-1.0, 1.0)}  # sklearn can clone it
+    learned = set(vars(scaler)) - set(arguments)
+    assert learned == {"scaler_", "data_min_", "data_max_", "data_range_", "mean_", "scale_"}
+    assert all(name.endswith("_") for name in learned)
+    assert vars(clone(scaler)) == arguments  # sklearn can clone it
 
 
 @pytest.mark.parametrize("method", ["transform", "inverse_transform"])
@@ -114,3 +116,24 @@ def test_fit_refuses_bad_training_series():
         SeriesScaler().fit([1.0, np.nan, 2.0])
     with pytest.raises(ValueError, match="training series is empty"):
         SeriesScaler().fit([])
+
+
+@pytest.mark.parametrize("shape", [(240,), (20, 12, 1)])
+def test_standard_method_uses_the_training_mean_and_sd(shape):
+    scaler = SeriesScaler(method="standard").fit(TRAIN)
+    values = OTHER.reshape(shape)
+    # Written out by hand: population standard deviation, as StandardScaler uses.
+    by_hand = (values - TRAIN.mean()) / TRAIN.std()
+    np.testing.assert_allclose(scaler.transform(values), by_hand, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(by_hand), values, rtol=1e-12)
+    assert np.isclose(scaler.mean_, TRAIN.mean()) and np.isclose(scaler.scale_, TRAIN.std())
+    # the training part lands at mean 0 and sd 1, whatever lies outside it
+    assert np.isclose(scaler.transform(TRAIN).mean(), 0.0, atol=1e-12)
+    assert np.isclose(scaler.transform(TRAIN).std(), 1.0)
+
+
+def test_unknown_method_is_refused_at_fit():
+    scaler = SeriesScaler(method="robust")  # stored, not checked, as scikit-learn does
+    with pytest.raises(ValueError, match="method must be 'minmax' or 'standard'") as error:
+        scaler.fit(TRAIN)
+    assert "'robust'" in str(error.value)
