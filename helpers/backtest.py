@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import integer
 from .windows import as_series
 
 __all__ = ["Backtest", "backtest", "expanding_blocks"]
@@ -37,12 +38,6 @@ class Backtest:
     block: np.ndarray
 
 
-def _count(value, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{label} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def expanding_blocks(length: int, *, first_origin: int, n_blocks: int, horizon: int,
                      min_train: int) -> list[tuple[int, int]]:
     """``n_blocks`` contiguous ``(origin, end)`` blocks covering ``first_origin .. length``.
@@ -54,9 +49,9 @@ def expanding_blocks(length: int, *, first_origin: int, n_blocks: int, horizon: 
 
     Taught in chapter 8; used in chapter 8.
     """
-    length, n_blocks = _count(length, "length"), _count(n_blocks, "n_blocks")
-    horizon, min_train = _count(horizon, "horizon"), _count(min_train, "min_train")
-    first_origin = _count(first_origin, "first_origin")
+    length, n_blocks = integer(length, "length"), integer(n_blocks, "n_blocks")
+    horizon, min_train = integer(horizon, "horizon"), integer(min_train, "min_train")
+    first_origin = integer(first_origin, "first_origin")
     if first_origin < min_train:
         raise ValueError(f"first_origin={first_origin} comes before the first full window: a fit needs "
                          f"min_train={min_train} points")
@@ -83,7 +78,7 @@ def backtest(series, forecaster: Callable, blocks: list[tuple[int, int]], *, hor
     Taught in chapter 8; used in chapter 8.
     """
     values = as_series(series)
-    horizon = _count(horizon, "horizon")
+    horizon = integer(horizon, "horizon")
     if not blocks:
         raise ValueError("blocks is empty; make them with expanding_blocks")
     parts = {"forecast": [], "truth": [], "origins": [], "block": []}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.linear_model import LinearRegression
 
+from .checks import finite, integer
+
 __all__ = ["linear_ar_forecast", "naive_forecast", "seasonal_naive_forecast"]
 
 
@@ -21,14 +23,8 @@ def _window_values(x, name: str = "windows") -> np.ndarray:
             f"{name} must have shape (samples, lookback) or (samples, lookback, 1), "
             f"got {array.shape}"
         )
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} contain NaN or infinite values")
+    finite(array, name)
     return array
-
-
-def _check_positive(number, label: str) -> None:
-    if isinstance(number, bool) or not isinstance(number, (int, np.integer)) or number < 1:
-        raise ValueError(f"{label} must be at least 1, got {number!r}")
 
 
 def naive_forecast(x, horizon: int = 1) -> np.ndarray:
@@ -39,7 +35,7 @@ def naive_forecast(x, horizon: int = 1) -> np.ndarray:
     Taught in chapter 5; used in chapters 5, 6 and 7.
     """
     values = _window_values(x)
-    _check_positive(horizon, "horizon")
+    integer(horizon, "horizon")
     return np.repeat(values[:, -1:], horizon, axis=1)
 
 
@@ -54,9 +50,8 @@ def seasonal_naive_forecast(x, season: int, horizon: int = 1) -> np.ndarray:
     """
     values = _window_values(x)
     lookback = values.shape[1]
-    for number in (season, horizon):
-        if isinstance(number, bool) or not isinstance(number, (int, np.integer)) or number < 1:
-            raise ValueError(f"season and horizon must be at least 1, got {season!r} and {horizon!r}")
+    integer(season, "season")
+    integer(horizon, "horizon")
     if season > lookback:
         raise ValueError(
             f"a seasonal-naive forecast with season {season} needs windows of at "
@@ -91,8 +86,7 @@ def linear_ar_forecast(x_train, y_train, x_test) -> np.ndarray:
     targets = np.asarray(y_train, dtype=float)
     if targets.ndim not in (1, 2):
         raise ValueError(f"y_train must have shape (n,) or (n, horizon), got {targets.shape}")
-    if not np.isfinite(targets).all():
-        raise ValueError("y_train contains NaN or infinite values")
+    finite(targets, "y_train")
     if targets.shape[0] != train.shape[0]:
         raise ValueError(
             f"x_train has {train.shape[0]} windows but y_train has {targets.shape[0]} targets; "

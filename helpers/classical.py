@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import integer
 from .windows import as_series
 
 __all__ = ["ClassicalForecast", "ets_forecast", "sarima_forecast"]
@@ -68,23 +69,12 @@ class ClassicalForecast:
     fit_seconds: float
 
 
-def _whole_number(value, label: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{label} must be an integer of at least {minimum}, got {value!r}")
-    return int(value)
-
-
 def _checked_split(series, n_train, horizon, season: int, season_label: str) -> tuple[np.ndarray, int, int]:
     """The series as float64, and n_train and horizon checked against it and the season."""
     values = as_series(series).astype(np.float64)
-    horizon = _whole_number(horizon, "horizon", 1)
-    if isinstance(n_train, bool) or not isinstance(n_train, (int, np.integer)) \
-            or not 0 < n_train < values.size:
-        raise ValueError(
-            f"n_train must be an integer strictly between 0 and the series length {values.size}, "
-            f"got {n_train!r}"
-        )
-    n_train = int(n_train)
+    horizon = integer(horizon, "horizon")
+    n_train = integer(n_train, "n_train", 1, values.size - 1,
+                      maximum_is="the series length minus one")
     if values.size - n_train < horizon:
         raise ValueError(
             f"horizon={horizon} is longer than the test part ({values.size - n_train} points "
@@ -139,10 +129,10 @@ def sarima_forecast(
     Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
     for label, numbers, size in (("order", order, 3), ("seasonal_order", seasonal_order, 4)):
-        if len(tuple(numbers)) != size or any(
-            isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0 for k in numbers
-        ):
+        if len(tuple(numbers)) != size:
             raise ValueError(f"{label} must be {size} non-negative integers, got {numbers!r}")
+        for i, k in enumerate(numbers):
+            integer(k, f"{label}[{i}]", 0)
     season = int(seasonal_order[3])
     if any(seasonal_order[:3]) and season < 2:
         raise ValueError(f"seasonal_order needs a period s of at least 2, got {seasonal_order!r}")
@@ -211,7 +201,7 @@ def ets_forecast(
     Taught in chapter 5; used in chapter 5.
     """
     if seasonal is not None:
-        season = _whole_number(seasonal_periods, "seasonal_periods", 2)
+        season = integer(seasonal_periods, "seasonal_periods", 2)
     elif seasonal_periods is not None:
         raise ValueError(
             f"seasonal_periods={seasonal_periods!r} was given without a seasonal component; "

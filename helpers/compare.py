@@ -46,6 +46,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import finite, integer, proportion
+
 __all__ = ["MIN_RESAMPLES", "VERDICTS", "Comparison", "compare", "seed_spread"]
 
 VERDICTS = ("lower", "higher", "within noise")
@@ -110,8 +112,7 @@ def _truth(values) -> np.ndarray:
         array = array[:, np.newaxis]
     if array.ndim != 2 or array.shape[0] == 0:
         raise ValueError(f"truth must have shape (n,) or (n, horizon) with n >= 1, got {np.shape(values)}")
-    if not np.isfinite(array).all():
-        raise ValueError("truth contains NaN or infinite values")
+    finite(array, "truth")
     return array
 
 
@@ -134,8 +135,7 @@ def _forecast_stack(values, truth: np.ndarray, name: str) -> tuple[np.ndarray, b
         )
     if stack.shape[0] == 0:
         raise ValueError(f"{name} is a stack of zero seeds")
-    if not np.isfinite(stack).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+    finite(stack, name)
     return stack, deterministic
 
 
@@ -162,18 +162,10 @@ def _block_means(differences: np.ndarray, block: int, starts: np.ndarray) -> np.
 
 
 def _check_settings(block, resamples, level, min_agreement, n: int) -> None:
-    if isinstance(block, bool) or not isinstance(block, (int, np.integer)) or not 1 <= block <= n:
-        raise ValueError(
-            f"block must be an integer from 1 to the number of test points ({n}), got {block!r}"
-        )
-    if isinstance(resamples, bool) or not isinstance(resamples, (int, np.integer)) \
-            or resamples < MIN_RESAMPLES:
-        raise ValueError(f"resamples must be an integer of at least {MIN_RESAMPLES}, got {resamples!r}")
-    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    if isinstance(min_agreement, bool) or not isinstance(min_agreement, (int, float, np.floating)) \
-            or not 0 < min_agreement <= 1:
-        raise ValueError(f"min_agreement must lie in (0, 1], got {min_agreement!r}")
+    integer(block, "block", 1, n, maximum_is="the number of test points")
+    integer(resamples, "resamples", MIN_RESAMPLES)
+    proportion(level, "level")
+    proportion(min_agreement, "min_agreement", closed_right=True)
 
 
 def compare(
@@ -272,8 +264,7 @@ def seed_spread(values) -> dict[str, float]:
         raise ValueError(f"values must be one number per seed (shape (n_seeds,)), got shape {array.shape}")
     if array.size < 2:
         raise ValueError(f"values has {array.size} seed(s): fewer than two seeds for a spread")
-    if not np.isfinite(array).all():
-        raise ValueError("values contains NaN or infinite values")
+    finite(array, "values")
     return {
         "mean": float(array.mean()),
         "sd": float(array.std(ddof=1)),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .checks import integer
 from .metrics import mae, rmse
 from .scaling import SeriesScaler
 from .windows import Windows, as_series, chronological_split, make_windows, split_windows
@@ -90,8 +91,7 @@ def holdout_windows(
     Taught in chapter 3; used in chapters 3 and 4.
     """
     values = as_series(series).astype(np.float64)
-    if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)) or lookback < 1:
-        raise ValueError(f"lookback must be a positive integer, got {lookback!r}")
+    integer(lookback, "lookback")
     n_train = chronological_split(values, train_fraction)[0].size
     if n_train < lookback + 1:
         raise ValueError(
@@ -187,8 +187,7 @@ def lagged_rmse(actual, forecast, max_lag: int) -> np.ndarray:
     Taught in chapter 3; used in chapter 3.
     """
     truth, pred = _aligned(actual=actual, forecast=forecast)
-    if isinstance(max_lag, bool) or not isinstance(max_lag, (int, np.integer)) or max_lag < 0:
-        raise ValueError(f"max_lag must be a non-negative integer, got {max_lag!r}")
+    integer(max_lag, "max_lag", 0)
     if max_lag >= truth.size:
         raise ValueError(f"max_lag={max_lag} leaves no overlap between {truth.size}-day series")
     return np.array([rmse(truth[: truth.size - k], pred[k:]) for k in range(max_lag + 1)])

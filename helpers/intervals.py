@@ -17,18 +17,14 @@ import math
 
 import numpy as np
 
+from .checks import finite, proportion
+
 __all__ = ["conformal_interval", "coverage", "min_residuals"]
-
-
-def _level(level) -> float:
-    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    return float(level)
 
 
 def min_residuals(level: float) -> int:
     """The fewest validation residuals that give a finite ``level`` interval: ceil(level / (1 - level))."""
-    level = _level(level)
+    level = proportion(level, "level")
     return math.ceil(level / (1 - level) - 1e-9)
 
 
@@ -41,7 +37,7 @@ def conformal_interval(forecast, residuals, level: float) -> tuple[np.ndarray, n
 
     Taught in chapter 8; used in chapter 8.
     """
-    level = _level(level)
+    level = proportion(level, "level")
     point = np.asarray(forecast, dtype=float)
     errors = np.abs(np.asarray(residuals, dtype=float))
     columns = point.shape[1] if point.ndim == 2 else 1
@@ -49,8 +45,8 @@ def conformal_interval(forecast, residuals, level: float) -> tuple[np.ndarray, n
     if errors.ndim != 2 or errors.shape[1] != columns:
         raise ValueError(f"residuals must have one column per forecast step ({columns}), got shape "
                          f"{np.shape(residuals)}")
-    if not (np.isfinite(errors).all() and np.isfinite(point).all()):
-        raise ValueError("forecast and residuals must not contain NaN or infinite values")
+    finite(point, "forecast")
+    finite(errors, "residuals")
     n = len(errors)
     if n < min_residuals(level):
         raise ValueError(f"residuals has {n} rows: too few validation residuals for level={level} "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 
+from .checks import finite, integer
 from .windows import as_series
 
 __all__ = ["mae", "mase", "relative_rmse", "rmse"]
@@ -26,8 +27,7 @@ def _pair(y_true, y_pred, names: tuple[str, str] = ("y_true", "y_pred")) -> tupl
             array = array[:, np.newaxis]
         if array.ndim != 2:
             raise ValueError(f"{label} must have shape (n,) or (n, horizon), got {array.shape}")
-        if not np.isfinite(array).all():
-            raise ValueError(f"{label} contains NaN or infinite values")
+        finite(array, label)
         return array
 
     truth, pred = column(y_true, names[0]), column(y_pred, names[1])
@@ -91,8 +91,7 @@ def mase(truth, forecast, train_series, season: int = 1) -> float:
     """
     truth_values, pred = _pair(truth, forecast, ("truth", "forecast"))
     train = as_series(train_series, "train_series").astype(np.float64)
-    if isinstance(season, bool) or not isinstance(season, (int, np.integer)) or season < 1:
-        raise ValueError(f"season must be a positive integer, got {season!r}")
+    integer(season, "season")
     if season >= train.size:
         raise ValueError(
             f"season={season} leaves no naive errors in a train_series of {train.size} points "

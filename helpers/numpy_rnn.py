@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import finite
+
 __all__ = ["ACTIVATIONS", "from_keras_simple_rnn", "rnn_forward", "to_torch_rnn"]
 
 ACTIVATIONS = {
@@ -27,9 +29,7 @@ def _array(value, name: str) -> np.ndarray:
     array = np.asarray(value)
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
+    return finite(array, name)
 
 
 def rnn_forward(x, W_x, W_h, b_h, h0=None, activation: str = "tanh") -> np.ndarray:

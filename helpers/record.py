@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import non_negative
+
 __all__ = ["ChapterRecord", "metrics_dir"]
 
 METRICS_ENV = "RNN_BOOK_METRICS"
@@ -150,8 +152,7 @@ class ChapterRecord:
         """
         if not isinstance(experiment, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_]*", experiment):
             raise ValueError(f"experiment names are lower-case ASCII words joined by '_', got {experiment!r}")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float, np.number)) or not seconds >= 0:
-            raise ValueError(f"seconds must be a non-negative number, got {seconds!r}")
+        non_negative(seconds, "seconds")
         if seeds is None:
             seeds, metrics = [seed], [metric]
         elif seed is not None or metric is not None:

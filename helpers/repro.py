@@ -11,6 +11,8 @@ import sys
 
 import numpy as np
 
+from .checks import integer
+
 __all__ = ["SMOKE_ENV", "seed_everything", "smoke_mode", "torch_device"]
 
 SMOKE_ENV = "RNN_BOOK_SMOKE"
@@ -44,9 +46,7 @@ def seed_everything(seed: int) -> None:
 
     Taught in chapter 1; used in chapters 1, 2, 3, 4, 5, 6 and 7.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be an integer from 0 to 2**32 - 1, got {seed!r}")
-    seed = int(seed)
+    seed = integer(seed, "seed", 0, 2**32 - 1, maximum_is="2**32 - 1")
     random.seed(seed)
     np.random.seed(seed)
     if "keras" in sys.modules:

@@ -52,6 +52,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .checks import finite, integer
+
 if TYPE_CHECKING:
     import keras
 
@@ -94,7 +96,7 @@ def fit_seeds(models: Sequence[keras.Model], x, y, *, epochs: int, batch_size: i
     """
     models = _checked_models(models, compiled=True)
     x, y = _checked_pair(x, y, "x", "y")
-    epochs, batch_size = _positive_int(epochs, "epochs"), _positive_int(batch_size, "batch_size")
+    epochs, batch_size = integer(epochs, "epochs"), integer(batch_size, "batch_size")
     validation = None
     if validation_data is not None:
         validation = _checked_validation(validation_data, x, y)
@@ -119,7 +121,7 @@ def predict_seeds(models: Sequence[keras.Model], x, batch_size: int | None = Non
     models = _checked_models(models, compiled=False)
     x = _checked_array(x, "x")
     if batch_size is not None:
-        batch_size = _positive_int(batch_size, "batch_size")
+        batch_size = integer(batch_size, "batch_size")
     if not vectorized():
         return np.stack([model.predict(x, batch_size=batch_size, verbose=0) for model in models])
 
@@ -399,8 +401,7 @@ def _checked_array(values, name: str) -> np.ndarray:
         raise ValueError(f"{name} must hold at least one sample, got shape {array.shape}")
     if np.issubdtype(array.dtype, np.floating):
         array = array.astype(keras.config.floatx(), copy=False)
-        if not np.isfinite(array).all():
-            raise ValueError(f"{name} contains NaN or infinite values")
+        finite(array, name)
     elif not np.issubdtype(array.dtype, np.integer):
         raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
     return array
@@ -425,7 +426,3 @@ def _checked_validation(validation_data, x: np.ndarray, y: np.ndarray) -> tuple[
     return x_val, y_val
 
 
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)

@@ -10,6 +10,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .checks import finite, integer, proportion
+
 __all__ = [
     "Windows",
     "as_series",
@@ -41,13 +43,7 @@ def as_series(values, name: str = "series") -> np.ndarray:
         )
     if array.size == 0:
         raise ValueError(f"{name} is empty")
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise ValueError(
-            f"{name} contains {bad.size} NaN or infinite value(s), first at "
-            f"position {bad[0]}; fill or drop them before windowing"
-        )
-    return array
+    return finite(array, name)
 
 
 class Windows(NamedTuple):
@@ -75,9 +71,9 @@ def make_windows(series, lookback: int, horizon: int = 1, stride: int = 1) -> Wi
     Taught in chapter 5; used in chapters 5, 6, 7 and 8.
     """
     values = as_series(series)
-    for label, number in (("lookback", lookback), ("horizon", horizon), ("stride", stride)):
-        if isinstance(number, bool) or not isinstance(number, (int, np.integer)) or number < 1:
-            raise ValueError(f"{label} must be a positive integer, got {number!r}")
+    lookback = integer(lookback, "lookback")
+    horizon = integer(horizon, "horizon")
+    stride = integer(stride, "stride")
     width = lookback + horizon
     if width > values.size:
         raise ValueError(
@@ -94,9 +90,7 @@ def make_windows(series, lookback: int, horizon: int = 1, stride: int = 1) -> Wi
 def chronological_split(series, train_fraction: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
     """Split a series into its first ``int(n * train_fraction)`` points and the rest."""
     values = as_series(series)
-    if isinstance(train_fraction, bool) or not isinstance(train_fraction, (int, float, np.floating)) \
-            or not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction!r}")
+    proportion(train_fraction, "train_fraction")
     n_train = int(values.size * train_fraction)
     if n_train == 0:
         raise ValueError(

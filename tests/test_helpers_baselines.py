@@ -88,15 +88,14 @@ def test_season_longer_than_lookback_is_refused():
 
 @pytest.mark.parametrize("horizon", [0, -2])
 def test_non_positive_horizon_is_refused(horizon):
-    with pytest.raises(ValueError, match=f"horizon must be at least 1, got {horizon}"):
+    with pytest.raises(ValueError, match=f"horizon .*positive integer, got {horizon}"):
         naive_forecast(np.zeros((3, 5)), horizon)
-    message = f"season and horizon must be at least 1, got 2 and {horizon}"
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=f"horizon .*positive integer, got {horizon}"):
         seasonal_naive_forecast(np.zeros((3, 5)), 2, horizon)
 
 
 def test_non_positive_season_is_refused():
-    with pytest.raises(ValueError, match="season and horizon must be at least 1, got 0 and 1"):
+    with pytest.raises(ValueError, match="season .*positive integer, got 0"):
         seasonal_naive_forecast(np.zeros((3, 5)), 0)
 
 
@@ -160,13 +159,13 @@ def test_linear_ar_bad_input_is_refused(x_train, y_train, x_test, word):
 def test_nan_windows_are_refused():
     x = np.zeros((3, 12))
     x[1, 4] = np.nan
-    with pytest.raises(ValueError, match="windows contain NaN"):
+    with pytest.raises(ValueError, match="windows contains NaN"):
         naive_forecast(x)
-    with pytest.raises(ValueError, match="windows contain NaN"):
+    with pytest.raises(ValueError, match="windows contains NaN"):
         seasonal_naive_forecast(x, 12)
 
 
 @pytest.mark.parametrize("horizon", [1.5, True])
 def test_non_integer_horizon_is_refused(horizon):
-    with pytest.raises(ValueError, match="horizon must be at least 1"):
+    with pytest.raises(ValueError, match="horizon .*positive integer"):
         naive_forecast(np.zeros((3, 5)), horizon)

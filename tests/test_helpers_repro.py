@@ -109,7 +109,7 @@ def test_numpy_integer_seed_is_accepted():
 
 @pytest.mark.parametrize("seed", [-1, 1.5, "3", None, True, 2**32])
 def test_bad_seed_is_refused(seed):
-    message = r"seed must be an integer from 0 to 2\*\*32 - 1, got " + re.escape(repr(seed))
+    message = r"seed .*integer from 0 to 2\*\*32 - 1.*, got " + re.escape(repr(seed))
     with pytest.raises(ValueError, match=message):
         seed_everything(seed)
 

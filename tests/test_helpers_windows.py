@@ -143,7 +143,7 @@ def test_non_positive_or_non_integer_sizes_are_refused(label, bad):
 def test_non_finite_values_are_refused(bad):
     series = np.arange(10.0)
     series[6] = bad
-    with pytest.raises(ValueError, match=r"1 NaN or infinite value\(s\), first at position 6"):
+    with pytest.raises(ValueError, match=r"NaN or infinite values: 1, the first at position 6"):
         make_windows(series, 3)
 
 
