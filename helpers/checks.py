@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 
-def integer(value, name: str, minimum: int | None = 1, maximum: int | None = None,
+def integer(value, name: str, minimum: int = 1, maximum: int | None = None,
             *, maximum_is: str | None = None) -> int:
     """``value`` as an ``int`` after checking it is a whole number in ``[minimum, maximum]``.
 
@@ -23,10 +23,7 @@ def integer(value, name: str, minimum: int | None = 1, maximum: int | None = Non
     test points") for the error message.
     """
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if ok and minimum is not None:
-        ok = value >= minimum
-    if ok and maximum is not None:
-        ok = value <= maximum
+    ok = ok and value >= minimum and (maximum is None or value <= maximum)
     if not ok:
         if maximum is not None:
             bound = f"{maximum_is} ({maximum})" if maximum_is else f"{maximum}"
@@ -35,8 +32,6 @@ def integer(value, name: str, minimum: int | None = 1, maximum: int | None = Non
             want = "a positive integer"
         elif minimum == 0:
             want = "a non-negative integer"
-        elif minimum is None:
-            want = "an integer"
         else:
             want = f"an integer of at least {minimum}"
         raise ValueError(f"{name} must be {want}, got {value!r}")

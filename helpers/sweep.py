@@ -424,5 +424,3 @@ def _checked_validation(validation_data, x: np.ndarray, y: np.ndarray) -> tuple[
             raise ValueError(f"validation_data {name} has samples of shape {val.shape[1:]}, "
                              f"the training data {train.shape[1:]}")
     return x_val, y_val
-
-
