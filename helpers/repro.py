@@ -37,12 +37,14 @@ def smoke_mode(default: bool = False) -> bool:
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy, and Keras and PyTorch when they are installed.
 
-    ``keras.utils.set_random_seed`` seeds Python, NumPy, Keras' own generator
-    and the backend; PyTorch is seeded with ``torch.manual_seed``. Only
-    frameworks that are already imported are touched, so seeding never drags in
-    a heavy import a chapter does not use: Keras would import TensorFlow, when
-    installed, to seed it even on the JAX backend (seconds per kernel), so
-    TensorFlow is seeded only when it is the backend or already imported.
+    Keras is seeded as ``keras.utils.set_random_seed`` seeds it, and PyTorch
+    with ``torch.manual_seed``. Only frameworks that are already imported are
+    touched, so seeding never drags in a heavy import a chapter does not use:
+    Keras' function would import TensorFlow, when installed, to seed it even on
+    the JAX backend, so TensorFlow is seeded only when it is the backend or
+    already imported. Otherwise Keras' global state starts afresh, as after
+    ``keras.backend.clear_session()`` (its dtype policy kept), which is all
+    the rest of Keras' seeding needs.
 
     Taught in chapter 1; used in chapters 1, 2, 3, 4, 5, 6 and 7.
     """
@@ -56,21 +58,23 @@ def seed_everything(seed: int) -> None:
 
 
 def _seed_keras(keras, seed: int) -> None:
-    """``keras.utils.set_random_seed(seed)``, without importing TensorFlow only to seed it."""
+    """``keras.utils.set_random_seed(seed)``, without importing TensorFlow only to seed it.
+
+    Keras' function seeds TensorFlow whenever it is installed, importing it
+    (seconds and most of a gigabyte) even on the JAX backend, which never draws
+    from it. Python's and NumPy's generators are seeded by the caller; what else
+    the function does on the other backends is a fresh start of Keras' global
+    state, which ``keras.backend.clear_session`` gives as well: Keras'
+    generator for unseeded draws is rebuilt from Python's, and layer names count
+    from the start again. The dtype policy, which ``clear_session`` also
+    forgets, is kept.
+    """
     if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
         keras.utils.set_random_seed(seed)
         return
-    try:  # Keras' lazy handle on TensorFlow: marked unavailable for this one call
-        from keras.src.utils.module_utils import tensorflow as lazy_tf
-    except ImportError:  # another Keras layout: seed as Keras does, TensorFlow included
-        keras.utils.set_random_seed(seed)
-        return
-    saved = lazy_tf.__dict__.get("_available")
-    lazy_tf._available = False
-    try:
-        keras.utils.set_random_seed(seed)
-    finally:
-        lazy_tf._available = saved
+    policy = keras.config.dtype_policy()
+    keras.backend.clear_session(free_memory=False)
+    keras.config.set_dtype_policy(policy)
 
 
 def torch_device():

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import ast  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
@@ -133,13 +134,16 @@ def draws():
     layer.build((None, 3))
     return np.asarray(layer.kernel).tolist(), keras.random.uniform((2,)).tolist()
 draws()  # Keras' global generator exists now: seeding must start it again
+keras.config.set_dtype_policy("mixed_float16")
 seed_everything(11)
+policy = keras.config.dtype_policy().name  # seeding must not forget it
+keras.config.set_dtype_policy("float32")
 book, imported = draws(), "tensorflow" in sys.modules
 # Keras' own seeding, as on a machine without TensorFlow (with it, Keras also seeds
 # TensorFlow's generator, which the JAX backend never draws from).
 sys.modules["tensorflow"] = None
 keras.utils.set_random_seed(11)
-print(repr((book, imported, draws())))
+print(repr((book, imported, draws(), policy)))
 """
 
 
@@ -150,9 +154,26 @@ def test_seeding_keras_on_jax_does_not_import_tensorflow():
         [sys.executable, "-c", SEED_TWO_WAYS], cwd=REPO, capture_output=True, text=True,
         check=True, env=dict(os.environ, KERAS_BACKEND="jax"),
     )
-    book, imported_tf, keras_own = eval(result.stdout.strip().splitlines()[-1])
+    book, imported_tf, keras_own, policy = eval(result.stdout.strip().splitlines()[-1])
     assert not imported_tf
     assert book == keras_own
+    assert policy == "mixed_float16"
+
+
+def test_helpers_use_only_public_keras():
+    """No module of the book imports from ``keras.src``, Keras' private implementation."""
+    private = []
+    for path in sorted((REPO / "helpers").glob("*.py")) + sorted((REPO / "bench").glob("*.py")) + sorted(
+        (REPO / "tools").glob("*.py")
+    ):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            names = (
+                [node.module or ""] if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names] if isinstance(node, ast.Import)
+                else []
+            )
+            private += [f"{path.name}:{node.lineno} {n}" for n in names if n.startswith("keras.src")]
+    assert private == []
 
 
 @pytest.mark.parametrize(("available", "kind"), [(True, "cuda"), (False, "cpu")])
