@@ -6,7 +6,6 @@ import ast
 
 import nbformat
 import pytest
-import yaml
 
 from tools import setup_cell, structure
 
@@ -112,10 +111,7 @@ def test_exercises_have_solutions_and_self_checks(path):
 
 
 def test_toc_lists_exactly_the_existing_pages():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [entry["file"] for entry in part["chapters"]]
+    files = structure.toc_pages()
     for entry in files:
         matches = list(ROOT.glob(entry + ".*"))
         assert any(m.suffix in {".md", ".ipynb"} for m in matches), f"_toc.yml lists missing {entry}"
