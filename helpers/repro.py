@@ -46,7 +46,7 @@ def seed_everything(seed: int) -> None:
     ``keras.backend.clear_session()`` (its dtype policy kept), which is all
     the rest of Keras' seeding needs.
 
-    Taught in chapter 1; used in chapters 1, 2, 3, 4, 5, 6 and 7.
+    Taught in chapter 1; used in chapters 1, 2, 3, 4, 6 and 7.
     """
     seed = integer(seed, "seed", 0, 2**32 - 1, maximum_is="2**32 - 1")
     random.seed(seed)
