@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import ast  # noqa: E402
+import json  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
@@ -161,7 +162,7 @@ def test_seeding_keras_on_jax_does_not_import_tensorflow():
 
 
 def test_helpers_use_only_public_keras():
-    """No module of the book imports from ``keras.src``, Keras' private implementation."""
+    """No module or chapter of the book uses ``keras.src``, Keras' private implementation."""
     private = []
     for path in sorted((REPO / "helpers").glob("*.py")) + sorted((REPO / "bench").glob("*.py")) + sorted(
         (REPO / "tools").glob("*.py")
@@ -173,6 +174,9 @@ def test_helpers_use_only_public_keras():
                 else []
             )
             private += [f"{path.name}:{node.lineno} {n}" for n in names if n.startswith("keras.src")]
+    for path in sorted((REPO / "chapters").glob("*.ipynb")):  # and no chapter names it at all
+        cells = json.loads(path.read_text())["cells"]
+        private += [path.name for c in cells if "keras.src" in "".join(c["source"])]
     assert private == []
 
 
