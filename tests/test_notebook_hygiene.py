@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import nbformat
 import pytest
@@ -118,3 +119,16 @@ def test_toc_lists_exactly_the_existing_pages():
     listed = {f for f in files if f.startswith("chapters/")}
     on_disk = {f"chapters/{p.stem}" for p in CHAPTERS}
     assert on_disk <= listed, f"chapters missing from _toc.yml: {sorted(on_disk - listed)}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids)
+def test_prose_refers_to_exercises_by_reference_not_by_number(path):
+    """The book numbers exercises across all chapters, so "exercise 2" names the wrong one; use {ref}."""
+    notebook = nbformat.read(path, as_version=4)
+    bare = [
+        (i, m.group(0))
+        for i, c in enumerate(notebook.cells)
+        if c.cell_type == "markdown"
+        for m in re.finditer(r"\b[Ee]xercises? \d+", c.source)
+    ]
+    assert not bare, f"cells name exercises by number: {bare}"
