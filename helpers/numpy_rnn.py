@@ -32,35 +32,17 @@ def _array(value, name: str) -> np.ndarray:
     return finite(array, name)
 
 
-def rnn_forward(x, W_x, W_h, b_h, h0=None, activation: str = "tanh") -> np.ndarray:
-    """Run a simple RNN over a sequence and return every hidden state.
+def _activation(name: str):
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+    return ACTIVATIONS[name]
 
-    Parameters
-    ----------
-    x
-        Inputs of shape ``(T, features)`` for one sequence or
-        ``(batch, T, features)`` for a batch.
-    W_x, W_h, b_h
-        Input weights ``(hidden, features)``, recurrent weights
-        ``(hidden, hidden)`` and bias ``(hidden,)``, in the book's notation
-        (not Keras' transposed ``kernel`` and ``recurrent_kernel``).
-    h0
-        Initial state of shape ``(hidden,)`` or ``(batch, hidden)``; zeros when
-        ``None``, as in Keras and PyTorch.
-    activation
-        ``"tanh"`` (the default of both frameworks), ``"linear"`` or ``"relu"``.
 
-    Returns
-    -------
-    The hidden states ``h_1 ... h_T`` with shape ``(batch, T, hidden)``; a
-    single ``(T, features)`` sequence counts as a batch of one. The arithmetic
-    is done in float32 when every input is float32, otherwise in float64.
+def _checked_rnn_inputs(x, W_x, W_h, b_h, h0):
+    """rnn_forward's inputs as arrays of one dtype, a batch axis added to x, and the initial state.
 
-    Taught in chapter 1; used in chapters 1, 2 and 4.
+    Raises a ValueError naming the argument whose shape does not fit.
     """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    f = ACTIVATIONS[activation]
     x, W_x, W_h, b_h = (_array(v, n) for v, n in ((x, "x"), (W_x, "W_x"), (W_h, "W_h"), (b_h, "b_h")))
     if x.ndim == 2:
         x = x[np.newaxis]
@@ -96,7 +78,39 @@ def rnn_forward(x, W_x, W_h, b_h, h0=None, activation: str = "tanh") -> np.ndarr
         dtype = np.result_type(dtype, h0)
         h = np.broadcast_to(h0, (batch, hidden)).astype(dtype)
     x, W_x, W_h, b_h = (a.astype(dtype, copy=False) for a in (x, W_x, W_h, b_h))
-    states = np.empty((batch, steps, hidden), dtype=dtype)
+    return x, W_x, W_h, b_h, h
+
+
+def rnn_forward(x, W_x, W_h, b_h, h0=None, activation: str = "tanh") -> np.ndarray:
+    """Run a simple RNN over a sequence and return every hidden state.
+
+    Parameters
+    ----------
+    x
+        Inputs of shape ``(T, features)`` for one sequence or
+        ``(batch, T, features)`` for a batch.
+    W_x, W_h, b_h
+        Input weights ``(hidden, features)``, recurrent weights
+        ``(hidden, hidden)`` and bias ``(hidden,)``, in the book's notation
+        (not Keras' transposed ``kernel`` and ``recurrent_kernel``).
+    h0
+        Initial state of shape ``(hidden,)`` or ``(batch, hidden)``; zeros when
+        ``None``, as in Keras and PyTorch.
+    activation
+        ``"tanh"`` (the default of both frameworks), ``"linear"`` or ``"relu"``.
+
+    Returns
+    -------
+    The hidden states ``h_1 ... h_T`` with shape ``(batch, T, hidden)``; a
+    single ``(T, features)`` sequence counts as a batch of one. The arithmetic
+    is done in float32 when every input is float32, otherwise in float64.
+
+    Taught in chapter 1; used in chapters 1, 2 and 4.
+    """
+    f = _activation(activation)
+    x, W_x, W_h, b_h, h = _checked_rnn_inputs(x, W_x, W_h, b_h, h0)
+    batch, steps, _ = x.shape
+    states = np.empty((batch, steps, h.shape[1]), dtype=h.dtype)
     for t in range(steps):
         # Row-vector form of W_x x_t + W_h h_{t-1} + b_h for the whole batch at once.
         h = f(x[:, t] @ W_x.T + h @ W_h.T + b_h)
