@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from bench.sweep import DEFAULT_SEEDS as SWEEP_SEEDS  # noqa: E402
 from bench.sweep import SWEEP_KEYS  # noqa: E402
 from helpers.backend import DEFAULT_BACKEND  # noqa: E402  (imports no framework)
+from tools import structure  # noqa: E402
 
 DEFAULT_OUT = ROOT / "_build" / "bench"
 SCHEMA = 2
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> dict:
     sweep_seeds = args.sweep_seeds or (2 if args.smoke else SWEEP_SEEDS)
     if seeds < 1 or sweep_seeds < 2:
         parser.error("--seeds must be at least 1 and --sweep-seeds at least 2")
-    notebooks = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = structure.chapters()
     if args.chapters:
         unknown = set(args.chapters) - {n.stem for n in notebooks}
         if unknown:

@@ -18,6 +18,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from helpers.repro import SMOKE_ENV, seed_everything, smoke_mode, torch_device  # noqa: E402
+from tools import structure  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -174,7 +175,7 @@ def test_helpers_use_only_public_keras():
                 else []
             )
             private += [f"{path.name}:{node.lineno} {n}" for n in names if n.startswith("keras.src")]
-    for path in sorted((REPO / "chapters").glob("*.ipynb")):  # and no chapter names it at all
+    for path in structure.notebooks_on_disk():  # and no chapter names it at all
         cells = json.loads(path.read_text())["cells"]
         private += [path.name for c in cells if "keras.src" in "".join(c["source"])]
     assert private == []
