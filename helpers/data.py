@@ -89,6 +89,15 @@ def load_dataset(name: str, *, verify: bool = True) -> pd.DataFrame:
 
     Taught in chapter 3; used in chapters 3, 4, 5, 6, 7 and 8.
     """
+    info, path = _dataset_file(name, verify=verify)
+    frame = pd.read_csv(path)
+    _check_table(frame, info, path)
+    index = _time_index(frame[info.index], info, path)
+    return frame[list(info.columns)].set_axis(index)
+
+
+def _dataset_file(name: str, *, verify: bool):
+    """The dataset's description and file, refused if unknown, missing or not the shipped file."""
     if name not in DATASETS:
         known = ", ".join(sorted(DATASETS))
         raise ValueError(f"unknown dataset {name!r}; expected one of: {known}")
@@ -111,7 +120,11 @@ def load_dataset(name: str, *, verify: bool = True) -> pd.DataFrame:
                 f"got {actual}; the file was modified or corrupted "
                 "(restore it with `git checkout -- data/`)"
             )
-    frame = pd.read_csv(path)
+    return info, path
+
+
+def _check_table(frame: pd.DataFrame, info, path) -> None:
+    """The expected columns, no missing values, numbers in the data columns."""
     wanted = [info.index, *info.columns]
     if list(frame.columns) != wanted:
         raise ValueError(
@@ -120,23 +133,24 @@ def load_dataset(name: str, *, verify: bool = True) -> pd.DataFrame:
     if frame.isna().any().any():
         bad = frame.columns[frame.isna().any()].tolist()
         raise ValueError(f"{path}: missing values in column(s) {bad}")
+    non_numeric = [c for c in info.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if non_numeric:
+        raise ValueError(f"{path}: non-numeric values in column(s) {non_numeric}")
+
+
+def _time_index(column: pd.Series, info, path) -> pd.Index:
+    """The time index the dataset's kind asks for, strictly increasing."""
     try:
         if info.index_kind == "month":
-            index = pd.PeriodIndex(frame[info.index], freq="M", name=info.index)
+            index = pd.PeriodIndex(column, freq="M", name=info.index)
         elif info.index_kind == "date":
-            index = pd.DatetimeIndex(
-                pd.to_datetime(frame[info.index], format="%Y-%m-%d"), name=info.index
-            )
+            index = pd.DatetimeIndex(pd.to_datetime(column, format="%Y-%m-%d"), name=info.index)
         else:
-            if not pd.api.types.is_integer_dtype(frame[info.index]):
-                raise ValueError(f"expected whole numbers, found dtype {frame[info.index].dtype}")
-            index = pd.Index(frame[info.index], name=info.index)
+            if not pd.api.types.is_integer_dtype(column):
+                raise ValueError(f"expected whole numbers, found dtype {column.dtype}")
+            index = pd.Index(column, name=info.index)
     except (ValueError, TypeError) as error:
         raise ValueError(f"{path}: unreadable {info.index!r} column ({error})") from None
     if not (index.is_unique and index.is_monotonic_increasing):
         raise ValueError(f"{path}: the {info.index!r} column must be strictly increasing")
-    data = frame[list(info.columns)].set_axis(index)
-    non_numeric = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])]
-    if non_numeric:
-        raise ValueError(f"{path}: non-numeric values in column(s) {non_numeric}")
-    return data
+    return index
