@@ -365,10 +365,41 @@ def _checked_models(models, *, compiled: bool) -> list:
 
 def _architecture(model) -> tuple:
     """What must agree between models trained by one program: layers, their settings, variable shapes."""
-    layers = [(type(layer).__name__, _without_names(layer.get_config())) for layer in model.layers]
     shapes = [[(tuple(v.shape), str(v.dtype)) for v in variables]
               for variables in (model.trainable_variables, model.non_trainable_variables)]
-    return type(model).__name__, layers, shapes
+    return _settings(model), shapes
+
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def _settings(obj) -> tuple:
+    """A layer's class and public settings, with those of its sublayers, initializers and regularizers.
+
+    Read from the object's public attributes, not from ``get_config()``: on the JAX and PyTorch
+    backends Keras' config serialisation imports TensorFlow whenever it is installed (to rule out a
+    ``tf.TensorShape``), which costs about 6 s and 800 MB per kernel. Names and seeds differ between
+    otherwise equal models and are left out; variables are compared by shape in ``_architecture``.
+    """
+    import keras
+
+    if isinstance(obj, keras.Model):  # its layers, not its training state (compiled functions, history)
+        return type(obj).__name__, tuple(_settings(layer) for layer in obj.layers)
+    nested = (keras.layers.Layer, keras.initializers.Initializer, keras.regularizers.Regularizer,
+              keras.constraints.Constraint)
+    settings = {}
+    for key, value in sorted(vars(obj).items()):
+        if key.startswith("_") or key in ("name", "seed"):
+            continue
+        if isinstance(value, _PLAIN):
+            settings[key] = value
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, _PLAIN) for v in value):
+            settings[key] = tuple(value)
+        elif isinstance(value, nested):
+            settings[key] = _settings(value)
+        elif callable(value) and "<locals>" not in getattr(value, "__qualname__", "<locals>"):
+            settings[key] = f"{value.__module__}.{value.__qualname__}"  # an activation function
+    return type(obj).__name__, settings
 
 
 def _training_setup(model) -> tuple:

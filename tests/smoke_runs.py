@@ -58,7 +58,9 @@ sys.meta_path[:] = [f for f in sys.meta_path if not editable(f)]
 sys.path_hooks[:] = [h for h in sys.path_hooks if not editable(h)]
 sys.path_importer_cache.clear()
 """
-EPILOGUE = "import helpers\nprint('HELPERS_FROM', helpers.__file__)"
+EPILOGUE = ("import helpers\nprint('HELPERS_FROM', helpers.__file__)\n"
+            "import keras\nprint('KERAS_BACKEND', keras.backend.backend(), 'TENSORFLOW_LOADED', "
+            "'tensorflow' in sys.modules)")
 
 # One papermill run per process, so that each kernel gets its own environment.
 PAPERMILL = """\

@@ -108,6 +108,10 @@ def build(seed: int, kind: str = "simple", loss="mse", optimizer=None) -> keras.
         "gated": lambda: [keras.layers.GRU(3)],
         "dropout": lambda: [keras.layers.SimpleRNN(4), keras.layers.Dropout(0.3)],
         "wider": lambda: [keras.layers.SimpleRNN(5)],
+        # Same weight shapes as "simple" or "dropout", different settings:
+        "relu": lambda: [keras.layers.SimpleRNN(4, activation="relu")],
+        "half-dropout": lambda: [keras.layers.SimpleRNN(4), keras.layers.Dropout(0.5)],
+        "recurrent-dropout": lambda: [keras.layers.SimpleRNN(4, recurrent_dropout=0.3)],
     }[kind]()
     model = keras.Sequential([keras.Input((6, 1)), *layers, keras.layers.Dense(1)])
     model.compile(optimizer=optimizer or keras.optimizers.Adam(0.01), loss=loss)
@@ -226,6 +230,9 @@ def _models():
     [
         (lambda a: {**a, "models": []}, "models"),
         (lambda a: {**a, "models": [a["models"][0], build(2, "wider")]}, "architecture"),
+        (lambda a: {**a, "models": [a["models"][0], build(2, "relu")]}, "architecture"),
+        (lambda a: {**a, "models": [a["models"][0], build(2, "recurrent-dropout")]}, "architecture"),
+        (lambda a: {**a, "models": [build(1, "dropout"), build(2, "half-dropout")]}, "architecture"),
         (lambda a: {**a, "models": [a["models"][0], build(2, optimizer="sgd")]}, "optimizer"),
         (lambda a: {**a, "models": [a["models"][0], build(2, loss="mae")]}, "loss"),
         (lambda a: {**a, "models": [a["models"][0], a["models"][0]]}, "more than once"),
@@ -246,6 +253,33 @@ def test_bad_arguments_are_refused(change, word):
     arguments = change({"models": _models(), "x": X, "y": Y, "epochs": 2, "batch_size": 8})
     with pytest.raises(ValueError, match=word):
         fit_seeds(**arguments)
+
+
+NO_TENSORFLOW = textwrap.dedent("""
+    import sys
+    import keras
+    import numpy as np
+    from helpers import fit_seeds, seed_everything
+
+    def build(seed):
+        seed_everything(seed)
+        model = keras.Sequential([keras.Input((6, 1)), keras.layers.GRU(3, dropout=0.1),
+                                  keras.layers.Dropout(0.2), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss=keras.losses.MeanSquaredError())
+        return model
+
+    x = np.random.default_rng(0).normal(size=(16, 6, 1)).astype("float32")
+    fit_seeds([build(1), build(2)], x, x[:, -1], epochs=1, batch_size=8)
+    print("tensorflow" in sys.modules)
+""")
+
+
+def test_fit_seeds_on_jax_does_not_import_tensorflow():
+    """Checking that the models agree must not import TensorFlow (6 s, 800 MB), as get_config() does."""
+    result = subprocess.run([sys.executable, "-c", NO_TENSORFLOW], cwd=REPO, capture_output=True,
+                            text=True, env=dict(os.environ, KERAS_BACKEND="jax"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split()[-1] == "False"
 
 
 def test_unsupported_loss_and_uncompiled_models_are_refused():

@@ -32,6 +32,11 @@ def test_chapter_runs_in_a_fresh_colab_runtime(notebook: Path, chapter_runs):
     assert (clone / "helpers" / "__init__.py").is_file(), "the setup cell did not clone the book"
     last = "".join(o.get("text", "") for o in executed.cells[-1].outputs)
     assert f"HELPERS_FROM {clone / 'helpers' / '__init__.py'}" in last, last
+    # On JAX or PyTorch, nothing a chapter does loads TensorFlow (about 6 s and 800 MB per kernel,
+    # e.g. through Keras' get_config()), even where it is installed, as in Colab.
+    backend = last.split("KERAS_BACKEND ")[1].split()[0]
+    if backend != "tensorflow":
+        assert "TENSORFLOW_LOADED False" in last, f"{notebook.name} on {backend} loaded TensorFlow"
     # The chapter recorded its numbers, marked as a smoke run.
     document = json.loads((METRICS / f"{notebook.stem}.json").read_text())
     assert document["chapter"] == notebook.stem
