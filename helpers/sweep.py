@@ -397,8 +397,8 @@ def _settings(obj) -> tuple:
             settings[key] = tuple(value)
         elif isinstance(value, nested):
             settings[key] = _settings(value)
-        elif callable(value) and "<locals>" not in getattr(value, "__qualname__", "<locals>"):
-            settings[key] = f"{value.__module__}.{value.__qualname__}"  # an activation function
+        elif callable(value) and "<locals>" not in (qualname := getattr(value, "__qualname__", "<locals>")):
+            settings[key] = f"{value.__module__}.{qualname}"  # an activation function, not a closure
     return type(obj).__name__, settings
 
 

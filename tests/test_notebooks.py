@@ -34,6 +34,7 @@ def test_chapter_runs_in_a_fresh_colab_runtime(notebook: Path, chapter_runs):
     assert f"HELPERS_FROM {clone / 'helpers' / '__init__.py'}" in last, last
     # On JAX or PyTorch, nothing a chapter does loads TensorFlow (about 6 s and 800 MB per kernel,
     # e.g. through Keras' get_config()), even where it is installed, as in Colab.
+    assert "KERAS_BACKEND " in last, last
     backend = last.split("KERAS_BACKEND ")[1].split()[0]
     if backend != "tensorflow":
         assert "TENSORFLOW_LOADED False" in last, f"{notebook.name} on {backend} loaded TensorFlow"
