@@ -1,7 +1,12 @@
-"""Time the maintainers' commands on a clean clone.
+"""Time the maintainers' commands on a clean clone, and read each chapter's time from the cold build.
 
 ``make book`` cold, again with nothing changed, after a prose-only edit; then
-``make test``.
+``make test``. The cold build executes every chapter at full fidelity once:
+:func:`executed_chapters` reads each chapter's execution seconds from the
+build's jupyter-cache (which myst-nb fills with nbclient's own timing of each
+notebook) and the training calls each chapter recorded in its metrics, so
+``bench.run`` gets every chapter's full-fidelity time without executing the
+chapters a second time.
 
 The clone is made from the committed ``HEAD`` in a temporary folder and uses
 this checkout's virtual environment (``--venv``, default ``$VENV`` or
@@ -11,7 +16,9 @@ machine, so their download is not what is measured. It is pointed at its own hel
 metrics folder, so nothing in this checkout is touched. The prose edit changes
 one markdown cell of one chapter, which must not re-execute any code. Results
 go to ``_build/bench/builds.json``, and ``bench.md`` there is written again
-with them when ``bench.run`` left a result beside it.
+with them when ``bench.run`` left a result beside it. ``bench.run`` calls
+:func:`time_builds` itself, inside its own run, so that these rows and its
+other tables are measured side by side.
 """
 
 from __future__ import annotations
@@ -64,30 +71,55 @@ def rewrite_report(out: Path, builds: list[dict]) -> None:
         (out / "bench.md").write_text(report.markdown(json.loads(result.read_text()), builds) + "\n")
 
 
-def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--no-test", action="store_true", help="skip timing make test")
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")
-    parser.add_argument("--keep", action="store_true", help="keep the clone (its path is printed)")
-    parser.add_argument("--venv", type=Path, default=Path(os.environ.get("VENV") or ROOT / ".venv"),
-                        help="the virtual environment make setup installed (default $VENV or .venv)")
-    args = parser.parse_args(argv)
-    venv = args.venv if args.venv.is_absolute() else (ROOT / args.venv)
+def executed_chapters(clone: Path, backend: str | None = None) -> dict[str, dict]:
+    """Each chapter the cold build executed: its seconds (jupyter-cache) and its recorded training calls.
+
+    ``{stem: {"seconds", "backend", "keras_backend", "timings", "smoke"}}``, in
+    the shape ``bench.run`` keeps for chapters it executes itself. A chapter
+    the cache holds no record of is ``{"error": ...}``.
+    """
+    from jupyter_cache import get_cache
+
+    from tools import structure
+
+    records = get_cache(str(clone / "_build" / ".jupyter_cache")).list_cache_records()
+    seconds = {Path(record.uri).stem: record.data.get("execution_seconds") for record in records}
+    chapters = {}
+    for notebook in structure.chapters():
+        metrics = clone / "_build" / "metrics" / f"{notebook.stem}.json"
+        if seconds.get(notebook.stem) is None or not metrics.is_file():
+            chapters[notebook.stem] = {"error": f"the cold build left no execution record of {notebook.name}"}
+            continue
+        recorded = json.loads(metrics.read_text())
+        keras_backend = recorded.get("versions", {}).get("keras backend")
+        chapters[notebook.stem] = {"seconds": float(seconds[notebook.stem]),
+                                   "backend": backend or keras_backend, "keras_backend": keras_backend,
+                                   "timings": recorded.get("timings", []), "smoke": recorded["smoke"],
+                                   "source": "cold make book (jupyter-cache execution seconds)"}
+    return chapters
+
+
+def check_venv(venv: Path) -> None:
+    """Refuse to run unless ``make setup`` installed the lock into ``venv`` (the clone shares it)."""
     stamp = venv / ".installed"
     if not stamp.is_file() or any(stamp.stat().st_mtime < (ROOT / name).stat().st_mtime
                                    for name in ("requirements.txt", "requirements.lock", "pyproject.toml")):
         # The clone's make would otherwise install into the shared environment, pointing
         # the editable `helpers` at a temporary folder.
-        sys.exit(f"bench.build_times: run `make setup VENV={venv}` first (it is shared with the clone)")
+        sys.exit(f"bench: run `make setup VENV={venv}` first (its environment is shared with the clone)")
 
-    args.out.mkdir(parents=True, exist_ok=True)
+
+def time_builds(venv: Path, *, test: bool = True, keep: bool = False, save=None,
+                backend: str | None = None) -> dict:
+    """The build and test commands on a clean clone of ``HEAD``, and the chapters of its cold build.
+
+    Returns ``{"commit", "complete", "builds": [{"command", "what", "seconds",
+    "backend"}], "chapters": executed_chapters(...)}``; ``save(document)`` is
+    called after every command, so an interruption keeps what was measured.
+    """
     builds: list[dict] = []
-    document = {"commit": None, "complete": False, "builds": builds}
-
-    def save() -> None:
-        document["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        (args.out / "builds.json").write_text(json.dumps(document, indent=2) + "\n")
-
+    document = {"commit": None, "complete": False, "builds": builds, "chapters": {}}
+    save = save or (lambda document: None)
     work = Path(tempfile.mkdtemp(prefix="rnn-book-bench-"))
     clone = work / "clone"
     try:
@@ -107,30 +139,52 @@ def main(argv: list[str] | None = None) -> list[dict]:
             env.pop(name, None)
 
         def timed(command: str, what: str, target: str) -> None:
-            print(f"{command}: {what} ...", end=" ", flush=True)
+            print(f"  {command}: {what} ...", end=" ", flush=True)
             seconds = _make(clone, target, env, venv)
-            builds.append({"command": command, "what": what, "seconds": seconds})
-            save()
+            builds.append({"command": command, "what": what, "seconds": seconds, "backend": backend})
+            save(document)
             print(f"{seconds:.1f} s", flush=True)
 
         timed("make book", f"cold: clean clone of {commit}, every chapter executed at full fidelity", "book")
+        document["chapters"] = executed_chapters(clone, backend)
+        save(document)
         timed("make book", "again, nothing changed", "book")
         edit_prose(clone / PROSE_CHAPTER)
         timed("make book", f"after a prose-only edit of {PROSE_CHAPTER}", "book")
         page = clone / "_build" / "html" / PROSE_CHAPTER.replace(".ipynb", ".html")
         if PROSE_SENTENCE not in page.read_text():
             raise RuntimeError(f"the prose edit did not reach {page}: that rebuild timed nothing useful")
-        if not args.no_test:
+        if test:
             timed("make test", "every test, notebooks in smoke mode", "test")
         document["complete"] = True
-        save()
-        rewrite_report(args.out, builds)
+        save(document)
     finally:
-        if args.keep:
+        if keep:
             print(f"clone kept at {clone}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    return builds
+    return document
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-test", action="store_true", help="skip timing make test")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench")
+    parser.add_argument("--keep", action="store_true", help="keep the clone (its path is printed)")
+    parser.add_argument("--venv", type=Path, default=Path(os.environ.get("VENV") or ROOT / ".venv"),
+                        help="the virtual environment make setup installed (default $VENV or .venv)")
+    args = parser.parse_args(argv)
+    venv = args.venv if args.venv.is_absolute() else (ROOT / args.venv)
+    check_venv(venv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def save(document: dict) -> None:
+        document["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        (args.out / "builds.json").write_text(json.dumps(document, indent=2) + "\n")
+
+    document = time_builds(venv, test=not args.no_test, keep=args.keep, save=save)
+    rewrite_report(args.out, document["builds"])
+    return document["builds"]
 
 
 if __name__ == "__main__":

@@ -27,24 +27,69 @@ def test_sweeps_cover_every_keras_experiment_with_batches_of_eight_or_more():
 
 
 def test_run_with_every_step_skipped_writes_a_partial_result(tmp_path):
-    skip = ["--no-gemm", "--no-references", "--no-backends", "--no-chapters", "--no-sweeps"]
+    skip = ["--no-gemm", "--no-references", "--no-backends", "--no-chapters", "--no-sweeps", "--no-builds"]
     done = subprocess.run([sys.executable, "-m", "bench.run", *skip, "--out", str(tmp_path)], cwd=ROOT,
                           env=_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads((tmp_path / "bench.json").read_text())
-    assert result["schema"] == 2 and result["partial"] is True and result["complete"] is True
-    assert result["settings"]["seeds"] == 5 and result["settings"]["sweep_seeds"] == 10
+    assert result["schema"] == 3 and result["partial"] is True and result["complete"] is True
+    assert result["protocol"] == "sitting" and result["settings"]["slower_limit"] == 4
+    assert result["settings"]["seeds"] == 3 and result["settings"]["sweep_seeds"] == 10
+    assert result["normalised"]["reference_gflops"] == 150.0 and result["wall_s"] > 0
     assert result["default_backend"] in ("jax", "tensorflow", "torch")
     assert [entry["stage"] for entry in result["load"]] == ["done"]
     assert "## Targets" in (tmp_path / "bench.md").read_text()
+
+
+def test_papermill_chapter_runs_belong_to_the_full_protocol(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--chapters", "01_rnn_theory", "--out",
+                           str(tmp_path)], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "only --full" in done.stderr
+
+
+def test_the_protocols():
+    from bench.run import PROTOCOLS
+
+    sitting, full = PROTOCOLS["sitting"], PROTOCOLS["full"]
+    assert sitting["seeds"] >= 3 and full["seeds"] >= sitting["seeds"]
+    assert sitting["chapters"] == "build" and full["chapters"] == "papermill"
+    assert sitting["sweep_keys"] == ["goog_keras", "elec_lstm"] and not sitting["one_by_one"]
+    assert full["sweep_keys"] == SWEEP_KEYS and full["one_by_one"]
+
+
+def test_chapters_are_read_from_the_cold_build(tmp_path):
+    """bench.run takes each chapter's seconds from the build's jupyter-cache and its calls from its record."""
+    nbformat = pytest.importorskip("nbformat")
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.main import CacheBundleIn
+
+    from bench.build_times import executed_chapters
+    from tools import structure
+
+    cache = get_cache(str(tmp_path / "_build" / ".jupyter_cache"))
+    metrics = tmp_path / "_build" / "metrics"
+    metrics.mkdir(parents=True)
+    first, *rest = structure.chapters()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1", execution_count=1)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cache.cache_notebook_bundle(CacheBundleIn(notebook, str(tmp_path / first.name),
+                                              data={"execution_seconds": 12.5}))
+    timing = {"experiment": "goog_keras", "seconds": 3.0, "seeds": [42], "metrics": [1.0], "label": ""}
+    (metrics / f"{first.stem}.json").write_text(json.dumps(
+        {"smoke": False, "versions": {"keras backend": "jax"}, "timings": [timing]}))
+    chapters = executed_chapters(tmp_path, "jax")
+    assert chapters[first.stem]["seconds"] == 12.5 and chapters[first.stem]["timings"] == [timing]
+    assert chapters[first.stem]["keras_backend"] == "jax" and chapters[first.stem]["smoke"] is False
+    assert all("no execution record" in chapters[n.stem]["error"] for n in rest)
 
 
 def test_run_help_names_every_option():
     done = subprocess.run([sys.executable, "-m", "bench.run", "--help"], cwd=ROOT, env=_env(),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
-    for option in ("--smoke", "--seeds", "--only", "--chapters", "--chapter-backends", "--default-backend",
-                   "--sweep-seeds", "--sweep-epochs", "--sweep-backends", "--no-backends", "--out"):
+    for option in ("--full", "--smoke", "--seeds", "--only", "--chapters", "--chapter-backends",
+                   "--default-backend", "--sweep-seeds", "--sweep-epochs", "--sweep-backends",
+                   "--no-backends", "--no-builds", "--venv", "--out"):
         assert option in done.stdout, option
 
 
@@ -56,7 +101,7 @@ def test_smoke_sweep_on_jax_trains_the_seeds_in_one_program():
     (line,) = [json.loads(text) for text in done.stdout.splitlines()]
     assert line["key"] == "elec_simplernn" and line["backend"] == "jax" and line["vectorized"] is True
     assert line["seeds"] == 2 and line["epochs"] == 1 and line["samples"] == 238
-    assert set(line["seconds"]) == {"fit_seeds_1", "fit_seeds_n", "one_by_one"}
+    assert set(line["seconds"]) == {"fit_seeds_1", "fit_seeds_n"}  # one by one: only with --one-by-one
     assert all(math.isfinite(s) and s > 0 for s in line["seconds"].values())
     assert line["ratio"] == line["seconds"]["fit_seeds_n"] / line["seconds"]["fit_seeds_1"]
 
